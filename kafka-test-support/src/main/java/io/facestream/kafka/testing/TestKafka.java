@@ -1,0 +1,174 @@
+package io.facestream.kafka.testing;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The one real Kafka broker a test JVM uses, started on first use and stopped when the JVM exits, so every test
+ * class in a module shares it. Chosen in this order:
+ * <ol>
+ *   <li>an external cluster: system property or environment variable {@code facestream.test.kafka.bootstrap}
+ *       ({@code FACESTREAM_TEST_KAFKA_BOOTSTRAP});</li>
+ *   <li>a broker in Docker (testcontainers-kafka) where Docker answers;</li>
+ *   <li>otherwise Kafka's own single-node KRaft cluster (KafkaClusterTestKit) inside this JVM.</li>
+ * </ol>
+ * Docker is skipped with {@code facestream.test.kafka.docker=false} (it costs up to 2.5 s to ask where it is absent).
+ */
+public final class TestKafka {
+
+    private static final Logger LOG = Logger.getLogger(TestKafka.class.getName());
+    private static final String EXTERNAL_PROPERTY = "facestream.test.kafka.bootstrap";
+    private static final String DOCKER_IMAGE = "apache/kafka:4.1.2";
+
+    private static volatile Started started;
+
+    /** What kind of broker was started, for test logs and diagnostics. */
+    public enum Kind { EXTERNAL, TESTCONTAINERS, IN_JVM_KRAFT }
+
+    private record Started(Kind kind, String bootstrapServers, AutoCloseable handle) {
+    }
+
+    private TestKafka() {
+    }
+
+    /** Bootstrap servers of the shared broker, starting it if needed. */
+    public static String bootstrapServers() {
+        return start().bootstrapServers();
+    }
+
+    public static Kind kind() {
+        return start().kind();
+    }
+
+    private static Started start() {
+        Started s = started;
+        if (s != null) {
+            return s;
+        }
+        synchronized (TestKafka.class) {
+            if (started == null) {
+                started = startBroker();
+                Started toClose = started;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(toClose), "test-kafka-stop"));
+                LOG.info(() -> "test Kafka broker (" + toClose.kind() + ") at " + toClose.bootstrapServers());
+            }
+            return started;
+        }
+    }
+
+    private static Started startBroker() {
+        String external = Optional.ofNullable(System.getProperty(EXTERNAL_PROPERTY))
+                .orElse(System.getenv("FACESTREAM_TEST_KAFKA_BOOTSTRAP"));
+        if (external != null && !external.isBlank()) {
+            return new Started(Kind.EXTERNAL, external, () -> { });
+        }
+        if (!"false".equals(System.getProperty("facestream.test.kafka.docker")) && dockerAvailable()) {
+            KafkaContainer container = new KafkaContainer(DOCKER_IMAGE);
+            container.start();
+            return new Started(Kind.TESTCONTAINERS, container.getBootstrapServers(), container::stop);
+        }
+        return startInJvm();
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static Started startInJvm() {
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
+                    new TestKitNodes.Builder()
+                            .setCombined(true)
+                            .setNumBrokerNodes(1)
+                            .setNumControllerNodes(1)
+                            .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                            .build())
+                    // single node: internal topics (offsets, transactions) cannot have more replicas
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    // model files travel through a topic with a raised max.message.bytes
+                    .setConfigProp("message.max.bytes", String.valueOf(64 * 1024 * 1024))
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new Started(Kind.IN_JVM_KRAFT, cluster.bootstrapServers(), cluster::close);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the in-JVM Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the topics that do not exist yet (partitions as given, the broker's replication factor). */
+    public static void createTopics(Map<String, Integer> partitionsByTopic) {
+        if (partitionsByTopic.isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            List<NewTopic> topics = new ArrayList<>();
+            partitionsByTopic.forEach((name, partitions) ->
+                    topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty())));
+            admin.createTopics(topics).values().forEach((name, future) -> {
+                try {
+                    future.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + name, e.getCause());
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not create topic " + name, e);
+                }
+            });
+        }
+    }
+
+    /** Parses "name:partitions,name2" (partitions default 1), the form test annotations and resource args use. */
+    public static Map<String, Integer> parseTopics(Collection<String> specs) {
+        Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+        for (String spec : specs) {
+            for (String part : spec.split(",")) {
+                String t = part.trim();
+                if (t.isEmpty()) {
+                    continue;
+                }
+                int colon = t.indexOf(':');
+                if (colon < 0) {
+                    topics.put(t, 1);
+                } else {
+                    topics.put(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)));
+                }
+            }
+        }
+        return topics;
+    }
+
+    private static void closeQuietly(Started s) {
+        try {
+            s.handle().close();
+        } catch (Exception e) {
+            LOG.warning("stopping the test broker: " + e);
+        }
+    }
+}
