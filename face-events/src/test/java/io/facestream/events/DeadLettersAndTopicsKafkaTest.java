@@ -4,13 +4,12 @@ import io.facestream.events.messaging.DeadLetters;
 import io.facestream.events.messaging.TopicAdmin;
 import io.facestream.events.serde.MalformedMessageException;
 import io.facestream.kafka.testing.KafkaExtension;
+import io.facestream.kafka.testing.TestClients;
 import io.facestream.kafka.testing.KafkaExtension.Bootstrap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,11 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +60,7 @@ class DeadLettersAndTopicsKafkaTest {
     @Test
     void a_bad_record_reaches_the_dead_letter_topic_unchanged_with_its_reason(@Bootstrap String bootstrap)
             throws Exception {
-        String topic = "dlq-test-" + UUID.randomUUID();
+        String topic = "dlq-test-" + System.nanoTime();
         byte[] key = "cam-1".getBytes(StandardCharsets.UTF_8);
         byte[] value = "{\"not\":\"an envelope\"}".getBytes(StandardCharsets.UTF_8);
         Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -97,19 +94,8 @@ class DeadLettersAndTopicsKafkaTest {
     }
 
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
+        List<ConsumerRecord<byte[], byte[]>> out = TestClients.read(topic, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(), r -> true, expected, Duration.ofSeconds(30));
         assertEquals(expected, out.size(), "records read from " + topic);
         return out;
     }

@@ -8,6 +8,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,17 @@ import java.util.concurrent.TimeoutException;
 public final class TopicAdmin {
 
     private TopicAdmin() {
+    }
+
+    /**
+     * Creates the missing topics on the cluster these client settings reach (bootstrap servers plus any TLS/SASL
+     * settings, as the services' kafka.* configuration gives them).
+     */
+    public static List<String> ensureTopics(Map<String, Object> kafkaConfig,
+                                            Collection<? extends Topic<?, ?>> topics, long timeoutMs) {
+        try (Admin admin = Admin.create(kafkaConfig)) {
+            return ensureTopics(admin, topics, timeoutMs);
+        }
     }
 
     /** @return the names of the topics this call created */

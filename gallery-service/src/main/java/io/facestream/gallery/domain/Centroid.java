@@ -1,0 +1,55 @@
+package io.facestream.gallery.domain;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.facestream.events.domain.Payloaded;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One person's gallery entry for one model version: the L2-normalised mean of their enrollment embeddings, with the
+ * number of images behind it. Travels on the compacted gallery.centroids topic in the standard envelope.
+ */
+public record Centroid(String modelVersion, String person, long imageCount, int dimension,
+                       @JsonIgnore float[] vector) implements Payloaded<Centroid> {
+
+    public Centroid {
+        if (modelVersion == null || person == null || imageCount <= 0 || dimension <= 0) {
+            throw new IllegalArgumentException("centroid needs modelVersion, person, imageCount > 0, dimension > 0");
+        }
+        if (vector != null && vector.length != dimension) {
+            throw new IllegalArgumentException("centroid vector has " + vector.length + " values, dimension " + dimension);
+        }
+    }
+
+    @Override
+    public byte[] payloadBytes() {
+        ByteBuffer buf = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(vector);
+        return buf.array();
+    }
+
+    @Override
+    public Centroid withPayloadBytes(byte[] payload) {
+        if (payload.length != dimension * Float.BYTES) {
+            throw new IllegalArgumentException("centroid payload has " + payload.length + " bytes, dimension "
+                    + dimension + " needs " + dimension * Float.BYTES);
+        }
+        float[] v = new float[dimension];
+        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return new Centroid(modelVersion, person, imageCount, dimension, v);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Centroid c && modelVersion.equals(c.modelVersion) && person.equals(c.person)
+                && imageCount == c.imageCount && dimension == c.dimension && Arrays.equals(vector, c.vector);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(modelVersion, person, imageCount) * 31 + Arrays.hashCode(vector);
+    }
+}
