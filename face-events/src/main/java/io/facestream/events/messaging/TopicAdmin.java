@@ -1,6 +1,7 @@
 package io.facestream.events.messaging;
 
 import io.facestream.events.Topic;
+import io.facestream.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -20,7 +21,21 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TopicAdmin {
 
+    private static final System.Logger LOG = System.getLogger(TopicAdmin.class.getName());
+
     private TopicAdmin() {
+    }
+
+    /**
+     * The start-up step of every service: creates the system's topics (and a service's own, if it has any) that are
+     * missing on the cluster these client settings reach, and logs what it did.
+     */
+    public static List<String> ensureSystemTopics(Map<String, Object> kafkaConfig, Topic<?, ?>... ownTopics) {
+        List<Topic<?, ?>> topics = new ArrayList<>(Topics.all());
+        topics.addAll(List.of(ownTopics));
+        List<String> created = ensureTopics(kafkaConfig, topics, 30_000);
+        LOG.log(System.Logger.Level.INFO, "topics ready ({0} created: {1})", created.size(), created);
+        return created;
     }
 
     /**

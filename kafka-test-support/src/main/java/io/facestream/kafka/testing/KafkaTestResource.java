@@ -26,7 +26,9 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         TestKafka.createTopics(TestKafka.parseTopics(List.of(args.getOrDefault("topics", ""))));
         return Map.of(
                 "kafka.bootstrap.servers", bootstrap,
-                "quarkus.kafka-streams.bootstrap-servers", bootstrap);
+                "quarkus.kafka-streams.bootstrap-servers", bootstrap,
+                // Kafka Streams state is only valid with the broker it came from: a fresh broker needs fresh state
+                "kafka-streams.state.dir", TestKafka.stateDir().toString());
     }
 
     @Override

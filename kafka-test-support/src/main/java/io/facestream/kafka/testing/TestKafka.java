@@ -10,6 +10,10 @@ import org.apache.kafka.server.common.MetadataVersion;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,6 +41,7 @@ public final class TestKafka {
     private static final String DOCKER_IMAGE = "apache/kafka:4.1.2";
 
     private static volatile Started started;
+    private static Path stateDir;
 
     /** What kind of broker was started, for test logs and diagnostics. */
     public enum Kind { EXTERNAL, TESTCONTAINERS, IN_JVM_KRAFT }
@@ -119,6 +124,23 @@ public final class TestKafka {
         } catch (Exception e) {
             throw new IllegalStateException("could not start the in-JVM Kafka broker: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A Kafka Streams state directory that belongs to this JVM's broker (state left by an earlier run refers to
+     * offsets a new broker does not have). Under {@code facestream.test.tmp} when set, else the temp dir.
+     */
+    public static synchronized Path stateDir() {
+        if (stateDir == null) {
+            try {
+                Path base = Path.of(System.getProperty("facestream.test.tmp", System.getProperty("java.io.tmpdir")));
+                Files.createDirectories(base);
+                stateDir = Files.createTempDirectory(base, "kafka-streams-state-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a Kafka Streams state dir", e);
+            }
+        }
+        return stateDir;
     }
 
     /** Creates the topics that do not exist yet (partitions as given, the broker's replication factor). */
