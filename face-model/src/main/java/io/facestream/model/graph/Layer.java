@@ -146,6 +146,10 @@ public sealed interface Layer {
         }
     }
 
+    /**
+     * HARD_SIGMOID is MobileNetV3's relu6(x + 3) / 6 (not Keras 2's 0.2x + 0.5 hard_sigmoid); HARD_SWISH is
+     * x * relu6(x + 3) / 6; SWISH is x * sigmoid(x).
+     */
     enum ActivationKind { RELU, RELU6, SWISH, HARD_SWISH, HARD_SIGMOID, SIGMOID, TANH, LINEAR }
 
     record Activation(ActivationKind kind) implements Layer {

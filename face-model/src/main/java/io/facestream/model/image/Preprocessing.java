@@ -39,4 +39,9 @@ public record Preprocessing(int inputSize, ColorOrder colorOrder, float scale, f
     public float normalize(int pixel) {
         return pixel * scale + offset;
     }
+
+    /** Floats in one image's HWC tensor: inputSize * inputSize * 3. */
+    public int tensorLength() {
+        return inputSize * inputSize * 3;
+    }
 }
