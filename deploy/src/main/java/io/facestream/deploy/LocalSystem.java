@@ -1,0 +1,149 @@
+package io.facestream.deploy;
+
+import io.facestream.deploy.ServiceLauncher.Service;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local run: an embedded KRaft Kafka broker and the four services as child processes, all stopped by Ctrl-C
+ * (or SIGTERM). Usage:
+ * <pre>
+ * LocalSystem [--home DIR] [--data DIR] [--kafka-port 9092] [--http-port-base 8081] [--stop-when-ready]
+ * </pre>
+ * --data holds the broker's logs, the services' state and logs (default .facestream under --home): delete it to
+ * start from nothing.
+ */
+public final class LocalSystem {
+
+    record Options(Path home, Path data, int kafkaPort, int httpPortBase, boolean stopWhenReady) {
+
+        static Options parse(String[] args) {
+            Map<String, String> values = new LinkedHashMap<>();
+            boolean stopWhenReady = false;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--stop-when-ready")) {
+                    stopWhenReady = true;
+                } else if (a.equals("--help") || a.equals("-h")) {
+                    throw new IllegalArgumentException("usage");
+                } else if (a.startsWith("--") && i + 1 < args.length) {
+                    values.put(a.substring(2), args[++i]);
+                } else {
+                    throw new IllegalArgumentException("unknown argument " + a);
+                }
+            }
+            Path home = Path.of(values.getOrDefault("home", ".")).toAbsolutePath().normalize();
+            Path data = values.containsKey("data") ? Path.of(values.get("data")).toAbsolutePath()
+                    : home.resolve(".facestream");
+            int kafkaPort = port(values.getOrDefault("kafka-port", "9092"), "kafka-port");
+            int httpBase = port(values.getOrDefault("http-port-base", "8081"), "http-port-base");
+            values.keySet().removeAll(List.of("home", "data", "kafka-port", "http-port-base"));
+            if (!values.isEmpty()) {
+                throw new IllegalArgumentException("unknown options " + values.keySet());
+            }
+            return new Options(home, data, kafkaPort, httpBase, stopWhenReady);
+        }
+
+        private static int port(String value, String name) {
+            try {
+                int p = Integer.parseInt(value);
+                if (p < 1 || p > 65530) {
+                    throw new NumberFormatException();
+                }
+                return p;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be a port number, got " + value);
+            }
+        }
+    }
+
+    private final Options options;
+    private final List<ChildProcess> services = new ArrayList<>();
+    private LocalKafkaBroker kafka;
+
+    LocalSystem(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
+                    + "usage: run-local.sh [--data DIR] [--kafka-port 9092] [--http-port-base 8081] [--stop-when-ready]");
+            System.exit(2);
+            return;
+        }
+        LocalSystem system = new LocalSystem(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            system.stop();
+            stopped.countDown();
+        }, "facestream-stop"));
+        try {
+            system.start();
+        } catch (Exception e) {
+            System.err.println("facestream: start failed: " + e.getMessage());
+            System.exit(1);
+        }
+        if (options.stopWhenReady()) {
+            System.exit(0); // runs the shutdown hook
+        }
+        System.out.println("Press Ctrl-C to stop everything.");
+        stopped.await();
+    }
+
+    void start() throws Exception {
+        long t0 = System.currentTimeMillis();
+        kafka = new LocalKafkaBroker(options.data().resolve("kafka"), options.kafkaPort(), options.kafkaPort() + 1);
+        log("starting Kafka (KRaft, single node) on " + kafka.bootstrapServers() + ", data in " + options.data());
+        kafka.start(120_000);
+        log("Kafka ready (pid " + kafka.pid() + ")");
+
+        Map<String, String> env = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "GALLERY_STATE_DIR", options.data().resolve("gallery-state").toString(),
+                "FACESTREAM_DATA_DIR", options.data().toString());
+        Map<Service, ChildProcess> started = new LinkedHashMap<>();
+        for (Service s : Service.values()) {
+            ChildProcess child = ServiceLauncher.start(options.home(), s, portOf(s), env, options.data());
+            services.add(child);
+            started.put(s, child);
+            log("started " + s.module + " (pid " + child.pid() + ") on port " + portOf(s));
+        }
+        for (Map.Entry<Service, ChildProcess> e : started.entrySet()) {
+            ServiceLauncher.awaitReady(e.getValue(), portOf(e.getKey()), 180_000);
+            log(e.getKey().module + " ready: http://localhost:" + portOf(e.getKey()) + "/q/health/ready");
+        }
+        log(String.format("all four services ready in %.1f s; logs in %s", (System.currentTimeMillis() - t0) / 1000.0,
+                options.data().resolve("logs")));
+    }
+
+    int portOf(Service s) {
+        return options.httpPortBase() + s.portOffset;
+    }
+
+    /** Services first (they flush to Kafka as they close), then the broker. */
+    synchronized void stop() {
+        if (kafka == null) {
+            return;
+        }
+        log("stopping...");
+        services.parallelStream().forEach(ChildProcess::close);
+        services.clear();
+        kafka.close();
+        kafka = null;
+        log("stopped: no child process left");
+    }
+
+    private static void log(String message) {
+        System.out.println("[facestream] " + message);
+        System.out.flush();
+    }
+}
