@@ -1,5 +1,6 @@
 package io.facestream.events;
 
+import io.facestream.events.domain.Centroid;
 import io.facestream.events.domain.CheckpointEvent;
 import io.facestream.events.domain.EmbeddingEvent;
 import io.facestream.events.domain.EnrollmentEvent;
@@ -47,6 +48,11 @@ public final class Topics {
     public static final Topic<String, ModelArtifactEvent> ARTIFACTS = new Topic<>("models.artifacts", KEY,
             Serdes.artifact(), 1, true, FOREVER, ONE_MB);
 
+    /** Latest centroid per "modelVersion|person" (compacted): written by the gallery, read by every gallery
+     *  instance's global store and by the embedder to see when a new version's gallery is complete. */
+    public static final Topic<String, Centroid> CENTROIDS = new Topic<>("gallery.centroids", KEY,
+            Serdes.centroid(), 6, true, FOREVER, ONE_MB);
+
     /** The topics users and services exchange messages on. */
     public static final List<Topic<String, ?>> MAIN = List.of(FRAMES, ENROLLMENTS, EMBEDDINGS, IDENTITIES,
             CHECKPOINTS, ARTIFACTS);
@@ -64,6 +70,7 @@ public final class Topics {
     /** Every topic and its dead-letter topic: what the admin step creates at service start. */
     public static List<Topic<?, ?>> all() {
         List<Topic<?, ?>> all = new ArrayList<>(MAIN);
+        all.add(CENTROIDS);
         for (Topic<String, ?> t : MAIN) {
             all.add(deadLetter(t));
         }

@@ -22,7 +22,7 @@ class MalformedMessageTest {
 
     static List<EnvelopeSerde<?>> serdes() {
         return List.of(Serdes.frame(), Serdes.enrollment(), Serdes.embedding(), Serdes.identity(),
-                Serdes.checkpoint(), Serdes.artifact());
+                Serdes.checkpoint(), Serdes.artifact(), Serdes.centroid());
     }
 
     static byte[] envelope(String json, byte[] payload) {
@@ -60,6 +60,7 @@ class MalformedMessageTest {
             case "identity" -> Serdes.identity().serialize("t", SerdeRoundTripTest.identity());
             case "checkpoint" -> Serdes.checkpoint().serialize("t", SerdeRoundTripTest.checkpoint());
             case "artifact" -> Serdes.artifact().serialize("t", SerdeRoundTripTest.artifact());
+            case "centroid" -> Serdes.centroid().serialize("t", SerdeRoundTripTest.centroid());
             default -> throw new IllegalArgumentException(serde.typeName());
         };
     }

@@ -1,5 +1,6 @@
 package io.facestream.events;
 
+import io.facestream.events.domain.Centroid;
 import io.facestream.events.domain.CheckpointEvent;
 import io.facestream.events.domain.EmbeddingEvent;
 import io.facestream.events.domain.EnrollmentEvent;
@@ -59,6 +60,10 @@ class SerdeRoundTripTest {
                 Map.of("mean_cosine", 0.995), "http://localhost:8082/artifacts/mobilefacenet:3/model.tflite", 8L);
     }
 
+    static Centroid centroid() {
+        return new Centroid("mobilefacenet:3", "Ada_Lovelace", 4, 3, new float[]{0.6f, 0.8f, 0f});
+    }
+
     static <T> T roundTrip(EnvelopeSerde<T> serde, T message) {
         byte[] bytes = serde.serialize("t", message);
         assertEquals(Envelope.MAGIC, bytes[0]);
@@ -96,6 +101,11 @@ class SerdeRoundTripTest {
     @Test
     void artifact_round_trips() {
         assertEquals(artifact(), roundTrip(Serdes.artifact(), artifact()));
+    }
+
+    @Test
+    void centroid_round_trips() {
+        assertEquals(centroid(), roundTrip(Serdes.centroid(), centroid()));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.facestream.events.serde;
 
+import io.facestream.events.domain.Centroid;
 import io.facestream.events.domain.CheckpointEvent;
 import io.facestream.events.domain.EmbeddingEvent;
 import io.facestream.events.domain.EnrollmentEvent;
@@ -26,6 +27,10 @@ public final class Serdes {
 
     public static EnvelopeSerde<IdentityMatch> identity() {
         return new EnvelopeSerde<>(IdentityMatch.class, "identity");
+    }
+
+    public static EnvelopeSerde<Centroid> centroid() {
+        return new EnvelopeSerde<>(Centroid.class, "centroid");
     }
 
     public static EnvelopeSerde<CheckpointEvent> checkpoint() {

@@ -1,6 +1,7 @@
 package io.facestream.gallery.domain;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.facestream.events.domain.Centroid;
 import io.facestream.events.domain.Payloaded;
 
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package io.facestream.gallery.service;
 
 import io.facestream.events.domain.EmbeddingEvent;
 import io.facestream.events.domain.IdentityMatch;
-import io.facestream.gallery.domain.Centroid;
+import io.facestream.events.domain.Centroid;
 import io.facestream.gallery.domain.VectorMath;
 
 /**

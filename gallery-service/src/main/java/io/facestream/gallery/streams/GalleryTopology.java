@@ -1,13 +1,12 @@
 package io.facestream.gallery.streams;
 
-import io.facestream.events.Topic;
 import io.facestream.events.Topics;
+import io.facestream.events.domain.Centroid;
 import io.facestream.events.domain.EmbeddingEvent;
+import io.facestream.events.domain.GalleryKeys;
 import io.facestream.events.domain.IdentityMatch;
 import io.facestream.events.serde.EnvelopeSerde;
-import io.facestream.gallery.domain.Centroid;
 import io.facestream.gallery.domain.CentroidSum;
-import io.facestream.gallery.domain.GalleryKeys;
 import io.facestream.gallery.service.Matcher;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,12 +45,7 @@ public final class GalleryTopology {
     public static final String SUMS_STORE = "centroid-sums";
     public static final String CENTROIDS_STORE = "centroids";
 
-    public static final EnvelopeSerde<Centroid> CENTROID_SERDE = new EnvelopeSerde<>(Centroid.class, "centroid");
     public static final EnvelopeSerde<CentroidSum> SUM_SERDE = new EnvelopeSerde<>(CentroidSum.class, "centroid-sum");
-
-    /** Latest centroid per (model version, person); read into every instance's global store. */
-    public static final Topic<String, Centroid> CENTROIDS = new Topic<>("gallery.centroids", Serdes.String(),
-            CENTROID_SERDE, 6, true, -1, 1024 * 1024);
 
     private GalleryTopology() {
     }
@@ -62,9 +56,9 @@ public final class GalleryTopology {
         Serde<String> strings = Serdes.String();
         EnvelopeSerde<EmbeddingEvent> embeddings = io.facestream.events.serde.Serdes.embedding();
 
-        builder.globalTable(CENTROIDS.name(), Consumed.with(strings, CENTROID_SERDE),
+        builder.globalTable(Topics.CENTROIDS.name(), Consumed.with(strings, Topics.CENTROIDS.valueSerde()),
                 Materialized.<String, Centroid, KeyValueStore<Bytes, byte[]>>as(CENTROIDS_STORE)
-                        .withKeySerde(strings).withValueSerde(CENTROID_SERDE));
+                        .withKeySerde(strings).withValueSerde(Topics.CENTROIDS.valueSerde()));
 
         builder.stream(Topics.EMBEDDINGS.name(), Consumed.with(raw, raw))
                 .processValues(() -> new ParseOrDeadLetter<>(embeddings, GalleryTopology::problem),
@@ -103,7 +97,7 @@ public final class GalleryTopology {
                                 .withKeySerde(Serdes.String()).withValueSerde(SUM_SERDE))
                 .toStream(Named.as("sums"))
                 .mapValues(CentroidSum::centroid, Named.as("to-centroid"))
-                .to(CENTROIDS.name(), Produced.with(Serdes.String(), CENTROID_SERDE));
+                .to(Topics.CENTROIDS.name(), Produced.with(Serdes.String(), Topics.CENTROIDS.valueSerde()));
     }
 
     private static void identify(KStream<byte[], Parsed<EmbeddingEvent>> probes, double threshold) {

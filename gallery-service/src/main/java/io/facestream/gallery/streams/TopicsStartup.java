@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 
 import java.util.Map;
 
-/** Creates the system's topics and the gallery's own before Kafka Streams needs them (it waits for them). */
+/** Creates the system's topics before Kafka Streams needs them (it waits for them). */
 @ApplicationScoped
 public class TopicsStartup {
 
@@ -18,6 +18,6 @@ public class TopicsStartup {
     Map<String, Object> kafkaConfig;
 
     void onStart(@Observes StartupEvent event) {
-        TopicAdmin.ensureSystemTopics(kafkaConfig, GalleryTopology.CENTROIDS);
+        TopicAdmin.ensureSystemTopics(kafkaConfig);
     }
 }

@@ -5,8 +5,8 @@ import io.facestream.events.domain.EmbeddingEvent;
 import io.facestream.events.domain.IdentityMatch;
 import io.facestream.events.messaging.DeadLetters;
 import io.facestream.events.serde.Serdes;
-import io.facestream.gallery.domain.Centroid;
-import io.facestream.gallery.domain.GalleryKeys;
+import io.facestream.events.domain.Centroid;
+import io.facestream.events.domain.GalleryKeys;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,8 +53,8 @@ class GalleryTopologyTest {
         embeddings = driver.createInputTopic(Topics.EMBEDDINGS.name(), new StringSerializer(), Serdes.embedding());
         rawEmbeddings = driver.createInputTopic(Topics.EMBEDDINGS.name(), new ByteArraySerializer(), new ByteArraySerializer());
         identities = driver.createOutputTopic(Topics.IDENTITIES.name(), new StringDeserializer(), Serdes.identity());
-        centroids = driver.createOutputTopic(GalleryTopology.CENTROIDS.name(), new StringDeserializer(),
-                GalleryTopology.CENTROID_SERDE);
+        centroids = driver.createOutputTopic(Topics.CENTROIDS.name(), new StringDeserializer(),
+                Serdes.centroid());
         deadLetters = driver.createOutputTopic(Topics.EMBEDDINGS.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -1,8 +1,8 @@
-package io.facestream.gallery.domain;
+package io.facestream.events.domain;
 
 /**
- * Store and centroid-topic keys: "modelVersion|person". The model version comes first so that one version's
- * gallery is one prefix range.
+ * Keys of gallery.centroids and the gallery's stores: "modelVersion|person". The model version comes first so that
+ * one version's gallery is one prefix range.
  */
 public final class GalleryKeys {
     public static final char SEPARATOR = '|';

@@ -1,7 +1,6 @@
-package io.facestream.gallery.domain;
+package io.facestream.events.domain;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.facestream.events.domain.Payloaded;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,7 +9,9 @@ import java.util.Objects;
 
 /**
  * One person's gallery entry for one model version: the L2-normalised mean of their enrollment embeddings, with the
- * number of images behind it. Travels on the compacted gallery.centroids topic in the standard envelope.
+ * number of images behind it. On the compacted gallery.centroids topic (key: "modelVersion|person"; a tombstone
+ * removes the person from that version's gallery). The gallery writes it; the embedder reads it to know when a new
+ * model version's gallery is complete.
  */
 public record Centroid(String modelVersion, String person, long imageCount, int dimension,
                        @JsonIgnore float[] vector) implements Payloaded<Centroid> {
