@@ -118,10 +118,12 @@ public final class LocalSystem {
             log("started " + s.module + " (pid " + child.pid() + ") on port " + portOf(s));
         }
         for (Map.Entry<Service, ChildProcess> e : started.entrySet()) {
-            ServiceLauncher.awaitReady(e.getValue(), portOf(e.getKey()), 180_000);
-            log(e.getKey().module + " ready: http://localhost:" + portOf(e.getKey()) + "/q/health/ready");
+            Service s = e.getKey();
+            ServiceLauncher.awaitHealthy(e.getValue(), portOf(s), s.upPath, 180_000);
+            log(s.module + " up: http://localhost:" + portOf(s) + s.upPath
+                    + (s == Service.EMBEDDER ? " (ready once a model serves)" : ""));
         }
-        log(String.format("all four services ready in %.1f s; logs in %s", (System.currentTimeMillis() - t0) / 1000.0,
+        log(String.format("all four services up in %.1f s; logs in %s", (System.currentTimeMillis() - t0) / 1000.0,
                 options.data().resolve("logs")));
     }
 

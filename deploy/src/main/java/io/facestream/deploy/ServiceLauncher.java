@@ -20,21 +20,26 @@ final class ServiceLauncher {
     private ServiceLauncher() {
     }
 
-    /** The four services, in the order they are started, with their HTTP port environment variable. */
+    /**
+     * The four services, in the order they are started, with their HTTP port environment variable and the health
+     * endpoint that says they are up: the embedder is live from the start but ready only once a model serves.
+     */
     enum Service {
-        GALLERY("gallery-service", "GALLERY_HTTP_PORT", 3),
-        EMBEDDER("embedder-service", "EMBEDDER_HTTP_PORT", 2),
-        CONVERTER("converter-service", "CONVERTER_HTTP_PORT", 1),
-        TRAINER("trainer-service", "TRAINER_HTTP_PORT", 0);
+        GALLERY("gallery-service", "GALLERY_HTTP_PORT", 3, "/q/health/ready"),
+        EMBEDDER("embedder-service", "EMBEDDER_HTTP_PORT", 2, "/q/health/live"),
+        CONVERTER("converter-service", "CONVERTER_HTTP_PORT", 1, "/q/health/ready"),
+        TRAINER("trainer-service", "TRAINER_HTTP_PORT", 0, "/q/health/ready");
 
         final String module;
         final String portVariable;
         final int portOffset;
+        final String upPath;
 
-        Service(String module, String portVariable, int portOffset) {
+        Service(String module, String portVariable, int portOffset, String upPath) {
             this.module = module;
             this.portVariable = portVariable;
             this.portOffset = portOffset;
+            this.upPath = upPath;
         }
     }
 
@@ -55,9 +60,9 @@ final class ServiceLauncher {
                 runnerJar(home, service).toString()), env, dataDir, logs.resolve(service.module + ".log"));
     }
 
-    /** Polls /q/health/ready until it answers 200. */
-    static void awaitReady(ChildProcess child, int port, long timeoutMs) throws InterruptedException {
-        URI ready = URI.create("http://localhost:" + port + "/q/health/ready");
+    /** Polls a health endpoint until it answers 200. */
+    static void awaitHealthy(ChildProcess child, int port, String path, long timeoutMs) throws InterruptedException {
+        URI ready = URI.create("http://localhost:" + port + path);
         long deadline = System.currentTimeMillis() + timeoutMs;
         String last = "no answer";
         while (System.currentTimeMillis() < deadline) {

@@ -33,12 +33,12 @@ class LocalSystemTest {
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             long deadline = System.currentTimeMillis() + 240_000;
-            while (!Files.readString(out).contains("all four services ready") && launcher.isAlive()
+            while (!Files.readString(out).contains("all four services up") && launcher.isAlive()
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(500);
             }
             String started = Files.readString(out);
-            assertTrue(started.contains("all four services ready"), started);
+            assertTrue(started.contains("all four services up"), started);
             List<ProcessHandle> children = launcher.descendants().toList();
             assertTrue(children.size() >= 5, "broker and four services run as children: " + children.size());
 
