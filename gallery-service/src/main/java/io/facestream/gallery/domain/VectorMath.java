@@ -5,14 +5,6 @@ public final class VectorMath {
     private VectorMath() {
     }
 
-    public static float dot(float[] a, float[] b) {
-        float s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
     /** a / ||a||; a zero vector stays zero (it matches nothing rather than dividing by zero). */
     public static float[] normalized(float[] a) {
         double norm = 0;

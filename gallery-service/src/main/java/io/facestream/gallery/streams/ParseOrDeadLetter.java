@@ -9,17 +9,21 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Predicate;
 
 /**
  * Deserialises a raw record; a record that fails (malformed bytes, or a message the topology cannot use) becomes a
- * {@link Parsed#failed} carrying the dead-letter headers of {@link DeadLetters}.
+ * {@link Parsed#failed} carrying the dead-letter headers of {@link DeadLetters}. A keyed tombstone is not a failure:
+ * it becomes {@link Parsed#tombstone}.
  */
 final class ParseOrDeadLetter<T> implements FixedKeyProcessor<byte[], byte[], Parsed<T>> {
 
     /** Extra validation beyond the serde: returns null when the message is usable, else the reason. */
     interface Check<T> {
         String problem(T message);
+
+        /** Called once per processor instance, before any record: where a check gets its state stores. */
+        default void init(FixedKeyProcessorContext<?, ?> context) {
+        }
     }
 
     private final Deserializer<T> deserializer;
@@ -34,18 +38,26 @@ final class ParseOrDeadLetter<T> implements FixedKeyProcessor<byte[], byte[], Pa
     @Override
     public void init(FixedKeyProcessorContext<byte[], Parsed<T>> context) {
         this.context = context;
+        check.init(context);
     }
 
     @Override
     public void process(FixedKeyRecord<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         try {
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+                if (key == null) {
+                    throw new IllegalArgumentException(meta.topic() + ": a tombstone without a key deletes nothing");
+                }
+                context.forward(record.withValue(Parsed.tombstone(key)));
+                return;
+            }
             T message = deserializer.deserialize(meta.topic(), record.value());
             String problem = check.problem(message);
             if (problem != null) {
                 throw new IllegalArgumentException(meta.topic() + ": " + problem);
             }
-            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             context.forward(record.withValue(Parsed.ok(key, message)));
         } catch (RuntimeException e) {
             ProducerRecord<byte[], byte[]> dead = DeadLetters.toDeadLetter(meta.topic(), meta.partition(),
@@ -53,9 +65,5 @@ final class ParseOrDeadLetter<T> implements FixedKeyProcessor<byte[], byte[], Pa
             context.forward(record.withValue(Parsed.<T>failed(record.value(), dead.headers()))
                     .withHeaders(dead.headers()));
         }
-    }
-
-    static <T> Predicate<Parsed<T>> ok() {
-        return Parsed::isOk;
     }
 }
