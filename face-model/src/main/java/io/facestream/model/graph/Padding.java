@@ -5,6 +5,9 @@ public enum Padding {
     SAME, VALID;
 
     public int outputSize(int in, int kernel, int stride) {
+        if (this == VALID && in < kernel) { // (in - kernel) / stride would truncate towards zero and hide this
+            throw new IllegalArgumentException("input " + in + " too small for kernel " + kernel + " (VALID)");
+        }
         int out = this == SAME ? (in + stride - 1) / stride : (in - kernel) / stride + 1;
         if (out <= 0) {
             throw new IllegalArgumentException("input " + in + " too small for kernel " + kernel + " stride " + stride);
