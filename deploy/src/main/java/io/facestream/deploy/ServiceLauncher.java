@@ -25,7 +25,8 @@ final class ServiceLauncher {
      * endpoint that says they are up: the embedder is live from the start but ready only once a model serves.
      */
     enum Service {
-        GALLERY("gallery-service", "GALLERY_HTTP_PORT", 3, "/q/health/ready"),
+        // the gallery scores with SIMD dot products where the incubating Vector API is enabled
+        GALLERY("gallery-service", "GALLERY_HTTP_PORT", 3, "/q/health/ready", "--add-modules", "jdk.incubator.vector"),
         EMBEDDER("embedder-service", "EMBEDDER_HTTP_PORT", 2, "/q/health/live"),
         CONVERTER("converter-service", "CONVERTER_HTTP_PORT", 1, "/q/health/ready"),
         TRAINER("trainer-service", "TRAINER_HTTP_PORT", 0, "/q/health/ready");
@@ -34,12 +35,14 @@ final class ServiceLauncher {
         final String portVariable;
         final int portOffset;
         final String upPath;
+        final List<String> jvmArgs;
 
-        Service(String module, String portVariable, int portOffset, String upPath) {
+        Service(String module, String portVariable, int portOffset, String upPath, String... jvmArgs) {
             this.module = module;
             this.portVariable = portVariable;
             this.portOffset = portOffset;
             this.upPath = upPath;
+            this.jvmArgs = List.of(jvmArgs);
         }
     }
 
@@ -56,8 +59,10 @@ final class ServiceLauncher {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put(service.portVariable, String.valueOf(port));
         Path logs = Files.createDirectories(dataDir.resolve("logs"));
-        return ChildProcess.start(service.module, List.of(ChildProcess.javaBinary(), "-Xmx1g", "-jar",
-                runnerJar(home, service).toString()), env, dataDir, logs.resolve(service.module + ".log"));
+        List<String> command = new java.util.ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx1g"));
+        command.addAll(service.jvmArgs);
+        command.addAll(List.of("-jar", runnerJar(home, service).toString()));
+        return ChildProcess.start(service.module, command, env, dataDir, logs.resolve(service.module + ".log"));
     }
 
     /** Polls a health endpoint until it answers 200. */
