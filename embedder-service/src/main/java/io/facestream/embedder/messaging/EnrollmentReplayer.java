@@ -31,7 +31,7 @@ import java.util.function.Supplier;
 /**
  * Builds a new model version's gallery from the source of truth: every enrollment on faces.enrollments below the
  * live workers' committed position is embedded again with the new model (the live workers embed what comes after
- * with both models). A person's images before their last deletion (tombstone) are skipped, so a deleted person does
+ * with both models); for the first model, while the workers are paused, every enrollment stored so far. A person's images before their last deletion (tombstone) are skipped, so a deleted person does
  * not come back. Unusable records were dead-lettered when they first arrived and are only counted here.
  */
 public final class EnrollmentReplayer implements GalleryBuilder {
@@ -66,7 +66,8 @@ public final class EnrollmentReplayer implements GalleryBuilder {
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.ENROLLMENTS.name(), Duration.ofSeconds(30))
                     .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            Map<TopicPartition, Long> end = liveGroupPosition(consumer, partitions);
+            Map<TopicPartition, Long> end = build.firstModel() ? consumer.endOffsets(partitions)
+                    : liveGroupPosition(consumer, partitions);
             consumer.assign(partitions);
 
             Map<String, Long> lastDeletion = new HashMap<>();

@@ -18,16 +18,27 @@ public final class GalleryBuild {
     public enum Phase { WAITING_FOR_WORKERS, REPLAYING, WAITING_FOR_GALLERY }
 
     private final ActiveModel model;
+    private final boolean firstModel;
     private final Map<String, Set<String>> enrollmentsByPerson = new HashMap<>();
     private volatile Phase phase = Phase.WAITING_FOR_WORKERS;
     private volatile long galleryImages;
 
-    public GalleryBuild(ActiveModel model) {
+    /**
+     * @param firstModel no model serves yet: the live workers are paused, so the replay covers every stored
+     *                   enrollment (the workers embed them again when they resume; the gallery counts each once)
+     *                   and no probe is answered before the gallery is complete
+     */
+    public GalleryBuild(ActiveModel model, boolean firstModel) {
         this.model = model;
+        this.firstModel = firstModel;
     }
 
     public ActiveModel model() {
         return model;
+    }
+
+    public boolean firstModel() {
+        return firstModel;
     }
 
     public synchronized void embedded(String person, String enrollmentId) {

@@ -99,7 +99,7 @@ public class ModelManager {
                 warmUp(copy, preprocessor, artifact);
             }
             ActiveModel next = new ActiveModel(artifact, preprocessor, List.copyOf(copies));
-            build = new GalleryBuild(next);
+            build = new GalleryBuild(next, serving.get().active() == null);
             buildGallery(build);
             Serving previous = serving.getAndSet(new Serving(next, null));
             setStatus(artifact, ModelState.READY, null, null);
