@@ -269,6 +269,14 @@ public final class Trainer {
         }
 
         private void save(boolean isFinal) throws IOException {
+            if (isFinal && last != null && last.step() == step) {
+                // this step's state is saved already: writing it again would change the file's digest (the
+                // manifest holds the time) after the listener has been told it, so the same file becomes final
+                last = new SavedCheckpoint(last.file(), last.step(), last.epoch(), last.metrics(), last.best(), true,
+                        last.sha256(), last.sizeBytes());
+                listener.checkpointSaved(last);
+                return;
+            }
             Map<String, Double> metrics = metrics();
             Checkpoint checkpoint = Checkpoint.of(spec, model.exportTensors(), step, (int) (step / stepsPerEpoch),
                     Instant.now(), trainingEntries(), metrics);
@@ -347,6 +355,10 @@ public final class Trainer {
                 validationAccuracy = checkpoint.metrics().get("val_accuracy");
             }
             best = readBestMarker();
+            // a resumed run that takes no step ends with the checkpoint it resumed from, not a rewrite of it
+            last = new SavedCheckpoint(file, step, checkpoint.epoch(), checkpoint.metrics(),
+                    earlyStopping.hasBest() && earlyStopping.bestStep() == step, false, Checkpoint.sha256(file),
+                    Files.size(file));
         }
 
         private void writeBestMarker(SavedCheckpoint saved) throws IOException {
