@@ -10,25 +10,34 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The local run: an embedded KRaft Kafka broker and the four services as child processes, all stopped by Ctrl-C
- * (or SIGTERM). Usage:
+ * The local run: an embedded KRaft Kafka broker and the four services as child processes, then a small end-to-end
+ * job (enrol, train, convert, embed, identify), all stopped by Ctrl-C (or SIGTERM). Usage:
  * <pre>
- * LocalSystem [--home DIR] [--data DIR] [--kafka-port 9092] [--http-port-base 8081] [--stop-when-ready]
+ * LocalSystem [--home DIR] [--data DIR] [--kafka-port 9092] [--http-port-base 8081]
+ *             [--faces DIR] [--people 10] [--steps 400] [--no-job] [--stop-after-job] [--stop-when-ready]
  * </pre>
  * --data holds the broker's logs, the services' state and logs (default .facestream under --home): delete it to
- * start from nothing.
+ * start from nothing. --faces is a folder of identity folders (such as ../shared/data/lfw112); without it the job
+ * makes synthetic identities and says so.
  */
 public final class LocalSystem {
 
-    record Options(Path home, Path data, int kafkaPort, int httpPortBase, boolean stopWhenReady) {
+    record Options(Path home, Path data, int kafkaPort, int httpPortBase, boolean stopWhenReady, boolean job,
+                   boolean stopAfterJob, Path faces, int people, int steps) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new LinkedHashMap<>();
             boolean stopWhenReady = false;
+            boolean job = true;
+            boolean stopAfterJob = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--stop-when-ready")) {
                     stopWhenReady = true;
+                } else if (a.equals("--no-job")) {
+                    job = false;
+                } else if (a.equals("--stop-after-job")) {
+                    stopAfterJob = true;
                 } else if (a.equals("--help") || a.equals("-h")) {
                     throw new IllegalArgumentException("usage");
                 } else if (a.startsWith("--") && i + 1 < args.length) {
@@ -42,11 +51,32 @@ public final class LocalSystem {
                     : home.resolve(".facestream");
             int kafkaPort = port(values.getOrDefault("kafka-port", "9092"), "kafka-port");
             int httpBase = port(values.getOrDefault("http-port-base", "8081"), "http-port-base");
-            values.keySet().removeAll(List.of("home", "data", "kafka-port", "http-port-base"));
+            Path faces = values.containsKey("faces") ? Path.of(values.get("faces")).toAbsolutePath() : null;
+            if (faces != null && !java.nio.file.Files.isDirectory(faces)) {
+                throw new IllegalArgumentException("--faces " + faces + " is not a folder");
+            }
+            int people = count(values.getOrDefault("people", "10"), "people", 2, 1000);
+            int steps = count(values.getOrDefault("steps", "400"), "steps", 1, 1_000_000);
+            values.keySet().removeAll(List.of("home", "data", "kafka-port", "http-port-base", "faces", "people",
+                    "steps"));
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + values.keySet());
             }
-            return new Options(home, data, kafkaPort, httpBase, stopWhenReady);
+            return new Options(home, data, kafkaPort, httpBase, stopWhenReady, job && !stopWhenReady, stopAfterJob,
+                    faces, people, steps);
+        }
+
+        private static int count(String value, String name, int min, int max) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n < min || n > max) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be a whole number from " + min + " to " + max
+                        + ", got " + value);
+            }
         }
 
         private static int port(String value, String name) {
@@ -76,7 +106,8 @@ public final class LocalSystem {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
-                    + "usage: run-local.sh [--data DIR] [--kafka-port 9092] [--http-port-base 8081] [--stop-when-ready]");
+                    + "usage: run-local.sh [--data DIR] [--kafka-port 9092] [--http-port-base 8081] [--faces DIR]\n"
+                    + "                    [--people 10] [--steps 400] [--no-job] [--stop-after-job] [--stop-when-ready]");
             System.exit(2);
             return;
         }
@@ -95,6 +126,12 @@ public final class LocalSystem {
         if (options.stopWhenReady()) {
             System.exit(0); // runs the shutdown hook
         }
+        if (options.job()) {
+            int code = system.runJob();
+            if (options.stopAfterJob()) {
+                System.exit(code);
+            }
+        }
         System.out.println("Press Ctrl-C to stop everything.");
         stopped.await();
     }
@@ -109,7 +146,14 @@ public final class LocalSystem {
         Map<String, String> env = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "GALLERY_STATE_DIR", options.data().resolve("gallery-state").toString(),
-                "FACESTREAM_DATA_DIR", options.data().toString());
+                "FACESTREAM_DATA_DIR", options.data().toString(),
+                // the services find each other on this machine's ports
+                "TRAINER_PUBLIC_URL", "http://localhost:" + portOf(Service.TRAINER),
+                "CONVERTER_PUBLIC_URL", "http://localhost:" + portOf(Service.CONVERTER),
+                "GALLERY_UI_TRAINER_URL", "http://localhost:" + portOf(Service.TRAINER),
+                "GALLERY_UI_EMBEDDER_URL", "http://localhost:" + portOf(Service.EMBEDDER),
+                // the live page (served by the gallery) calls the embedder and the trainer from the browser
+                "FACESTREAM_CORS_ORIGINS", "http://localhost:" + portOf(Service.GALLERY));
         Map<Service, ChildProcess> started = new LinkedHashMap<>();
         for (Service s : Service.values()) {
             ChildProcess child = ServiceLauncher.start(options.home(), s, portOf(s), env, options.data());
@@ -125,6 +169,23 @@ public final class LocalSystem {
         }
         log(String.format("all four services up in %.1f s; logs in %s", (System.currentTimeMillis() - t0) / 1000.0,
                 options.data().resolve("logs")));
+    }
+
+    /** The end-to-end job; 0 when it ran to the end and answered every probe, 1 otherwise. */
+    int runJob() {
+        try {
+            DemoData.Split data = options.faces() != null
+                    ? DemoData.fromFolder(options.faces(), options.people(), 3, 8, 2, 14)
+                    : DemoData.synthetic(options.people(), 3, 10, 2, 42);
+            EndToEndJob job = new EndToEndJob(kafka.bootstrapServers(), "http://localhost:" + portOf(Service.TRAINER),
+                    "http://localhost:" + portOf(Service.EMBEDDER));
+            EndToEndJob.Outcome o = job.run(new EndToEndJob.Settings(data, "MobileFaceNet", 1.0, 64, options.steps(),
+                    "facestream-demo"));
+            return o.answered() == o.probes() ? 0 : 1;
+        } catch (Exception e) {
+            log("the end-to-end job failed: " + e.getMessage());
+            return 1;
+        }
     }
 
     int portOf(Service s) {
@@ -144,7 +205,7 @@ public final class LocalSystem {
         log("stopped: no child process left");
     }
 
-    private static void log(String message) {
+    static void log(String message) {
         System.out.println("[facestream] " + message);
         System.out.flush();
     }
