@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 /** The service starts against the real broker, creates the topics, and reports ready; OpenAPI and metrics answer. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
+@WithTestResource(ConverterTestData.class)
 class ConverterStartupTest {
 
     @Test
