@@ -108,6 +108,12 @@ public record ModelGraph(String name, List<Node> nodes, String output) {
         return weights().stream().filter(WeightSpec::trainable).mapToLong(w -> w.shape().elementCount()).sum();
     }
 
+    /** Multiply-adds of one inference on one image (convolutions and dense layers; see {@link MultiplyAdds}). */
+    @JsonIgnore
+    public long multiplyAdds() {
+        return MultiplyAdds.total(this);
+    }
+
     private static List<Shape> inputShapes(Node n, Map<String, Shape> shapes) {
         List<Shape> in = new ArrayList<>(n.inputs().size());
         for (String i : n.inputs()) {
