@@ -7,5 +7,5 @@ if [ "${FACESTREAM_SKIP_BUILD:-}" != "1" ]; then
   echo "[facestream] building (mvn -DskipTests install; the first build downloads dependencies)..."
   mvn -B -q -DskipTests install
 fi
-exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$PWD/deploy/target/classes:$(cat deploy/target/launcher.classpath)" \
+exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error -cp "$PWD/deploy/target/classes:$(cat deploy/target/launcher.classpath)" \
   io.facestream.deploy.LocalSystem --home . "$@"

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * job (enrol, train, convert, embed, identify), all stopped by Ctrl-C (or SIGTERM). Usage:
  * <pre>
  * LocalSystem [--home DIR] [--data DIR] [--kafka-port 9092] [--http-port-base 8081]
- *             [--faces DIR] [--people 10] [--steps 400] [--no-job] [--stop-after-job] [--stop-when-ready]
+ *             [--faces DIR] [--people 10] [--steps 800] [--no-job] [--stop-after-job] [--stop-when-ready]
  * </pre>
  * --data holds the broker's logs, the services' state and logs (default .facestream under --home): delete it to
  * start from nothing. --faces is a folder of identity folders (such as ../shared/data/lfw112); without it the job
@@ -56,7 +56,7 @@ public final class LocalSystem {
                 throw new IllegalArgumentException("--faces " + faces + " is not a folder");
             }
             int people = count(values.getOrDefault("people", "10"), "people", 2, 1000);
-            int steps = count(values.getOrDefault("steps", "400"), "steps", 1, 1_000_000);
+            int steps = count(values.getOrDefault("steps", "800"), "steps", 1, 1_000_000);
             values.keySet().removeAll(List.of("home", "data", "kafka-port", "http-port-base", "faces", "people",
                     "steps"));
             if (!values.isEmpty()) {
@@ -107,7 +107,7 @@ public final class LocalSystem {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
                     + "usage: run-local.sh [--data DIR] [--kafka-port 9092] [--http-port-base 8081] [--faces DIR]\n"
-                    + "                    [--people 10] [--steps 400] [--no-job] [--stop-after-job] [--stop-when-ready]");
+                    + "                    [--people 10] [--steps 800] [--no-job] [--stop-after-job] [--stop-when-ready]");
             System.exit(2);
             return;
         }
@@ -153,7 +153,9 @@ public final class LocalSystem {
                 "GALLERY_UI_TRAINER_URL", "http://localhost:" + portOf(Service.TRAINER),
                 "GALLERY_UI_EMBEDDER_URL", "http://localhost:" + portOf(Service.EMBEDDER),
                 // the live page (served by the gallery) calls the embedder and the trainer from the browser
-                "FACESTREAM_CORS_ORIGINS", "http://localhost:" + portOf(Service.GALLERY));
+                "FACESTREAM_CORS_ORIGINS", "http://localhost:" + portOf(Service.GALLERY),
+                // the job's run has no validation split, so no checkpoint is marked best: convert every one
+                "CONVERTER_CHECKPOINT_POLICY", "every");
         Map<Service, ChildProcess> started = new LinkedHashMap<>();
         for (Service s : Service.values()) {
             ChildProcess child = ServiceLauncher.start(options.home(), s, portOf(s), env, options.data());
@@ -183,7 +185,7 @@ public final class LocalSystem {
                     "facestream-demo"));
             return o.answered() == o.probes() ? 0 : 1;
         } catch (Exception e) {
-            log("the end-to-end job failed: " + e.getMessage());
+            log("the end-to-end job failed: " + e);
             return 1;
         }
     }
