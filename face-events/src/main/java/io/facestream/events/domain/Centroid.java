@@ -2,8 +2,8 @@ package io.facestream.events.domain;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.facestream.events.serde.Float32Vectors;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -27,19 +27,12 @@ public record Centroid(String modelVersion, String person, long imageCount, int 
 
     @Override
     public byte[] payloadBytes() {
-        ByteBuffer buf = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(vector);
-        return buf.array();
+        return Float32Vectors.encode(vector);
     }
 
     @Override
     public Centroid withPayloadBytes(byte[] payload) {
-        if (payload.length != dimension * Float.BYTES) {
-            throw new IllegalArgumentException("centroid payload has " + payload.length + " bytes, dimension "
-                    + dimension + " needs " + dimension * Float.BYTES);
-        }
-        float[] v = new float[dimension];
-        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        float[] v = Float32Vectors.decode(payload, dimension, "centroid");
         return new Centroid(modelVersion, person, imageCount, dimension, v);
     }
 
