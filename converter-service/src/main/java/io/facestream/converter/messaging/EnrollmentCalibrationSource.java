@@ -3,28 +3,21 @@ package io.facestream.converter.messaging;
 import io.facestream.converter.service.CalibrationSource;
 import io.facestream.events.Topics;
 import io.facestream.events.domain.EnrollmentEvent;
+import io.facestream.events.messaging.EnrollmentLog;
 import io.facestream.events.serde.MalformedMessageException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The face crops enrolled on faces.enrollments, read from the beginning to the end each partition has when the read
- * starts, by a consumer in no group (nothing is committed, no service's position moves). A tombstone deletes the
+ * The face crops enrolled on faces.enrollments, read to the end each partition has when the read starts
+ * ({@link EnrollmentLog}: no consumer group, nothing committed, no service's position moves). A tombstone deletes the
  * person's images before it, so a deleted person's face never calibrates a model. Whole frames (faceCrop=false) are
  * left out: the model only ever sees aligned crops. Memory stays bounded: once twice the requested number of images
  * is held, further people's images are not kept (the read still goes on to see deletions). Images are taken
@@ -34,17 +27,12 @@ public final class EnrollmentCalibrationSource implements CalibrationSource {
 
     private static final Logger LOG = Logger.getLogger(EnrollmentCalibrationSource.class);
 
-    private final Map<String, Object> consumerConfig;
+    private final EnrollmentLog log;
     private final Duration timeout;
 
-    /** @param kafkaConfig Kafka client settings (bootstrap servers, TLS, SASL); group and offsets are set here */
+    /** @param kafkaConfig Kafka client settings (bootstrap servers, TLS, SASL) */
     public EnrollmentCalibrationSource(Map<String, Object> kafkaConfig, Duration timeout) {
-        Map<String, Object> c = new HashMap<>(kafkaConfig);
-        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        this.consumerConfig = c;
+        this.log = new EnrollmentLog(kafkaConfig);
         this.timeout = timeout;
     }
 
@@ -52,51 +40,18 @@ public final class EnrollmentCalibrationSource implements CalibrationSource {
     public List<byte[]> images(int count) throws IOException {
         String topic = Topics.ENROLLMENTS.name();
         Map<String, List<byte[]>> byPerson = new LinkedHashMap<>();
-        int held = 0;
-        int wholeFrames = 0;
-        int unreadable = 0;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                throw new IOException("topic " + topic + " does not exist");
-            }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition()))
-                    .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            while (!reachedEnd(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("reading " + topic + " to its end took longer than " + timeout
-                            + " (converter.enrollment-read-timeout-ms)");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        continue;
-                    }
-                    String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-                    if (r.value() == null) {
-                        List<byte[]> removed = key == null ? null : byPerson.remove(key);
-                        held -= removed == null ? 0 : removed.size();
-                        continue;
-                    }
-                    EnrollmentEvent event;
-                    try {
-                        event = Topics.ENROLLMENTS.valueSerde().deserializer().deserialize(topic, r.value());
-                    } catch (MalformedMessageException e) {
-                        unreadable++;
-                        continue;
-                    }
+        int[] counts = new int[3]; // held, whole frames, unreadable
+        try {
+            log.readToEnd(timeout, new EnrollmentLog.Visitor() {
+                @Override
+                public void enrollment(String person, EnrollmentEvent event, int partition, long offset) {
                     if (!event.faceCrop()) {
-                        wholeFrames++;
-                        continue;
+                        counts[1]++;
+                        return;
                     }
-                    String person = key != null ? key : event.subject();
                     List<byte[]> images = byPerson.get(person);
-                    if (images == null && held >= 2 * count) {
-                        continue;
+                    if (images == null && counts[0] >= 2 * count) {
+                        return;
                     }
                     if (images == null) {
                         images = new ArrayList<>();
@@ -104,11 +59,26 @@ public final class EnrollmentCalibrationSource implements CalibrationSource {
                     }
                     if (images.size() < count) {
                         images.add(event.image());
-                        held++;
+                        counts[0]++;
                     }
                 }
-            }
+
+                @Override
+                public void deletion(String person) {
+                    List<byte[]> removed = byPerson.remove(person);
+                    counts[0] -= removed == null ? 0 : removed.size();
+                }
+
+                @Override
+                public void unreadable(ConsumerRecord<byte[], byte[]> record, MalformedMessageException error) {
+                    counts[2]++;
+                }
+            });
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (converter.enrollment-read-timeout-ms)", e);
         }
+        int wholeFrames = counts[1];
+        int unreadable = counts[2];
         List<byte[]> out = new ArrayList<>();
         for (int round = 0; out.size() < count; round++) {
             boolean any = false;
@@ -125,15 +95,6 @@ public final class EnrollmentCalibrationSource implements CalibrationSource {
         LOG.infof("%d calibration images of %d people from %s (%d whole frames and %d unreadable records left out)",
                 out.size(), byPerson.size(), topic, wholeFrames, unreadable);
         return out;
-    }
-
-    private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
