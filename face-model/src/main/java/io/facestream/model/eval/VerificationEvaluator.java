@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Face verification on a {@link PairsSet}, the JHFace / arcface-tf2 way: every distinct image is embedded once,
- * together with its mirror image; the two embeddings are summed and L2-normalised; a pair's score is the cosine
+ * together with its mirror image; the two embeddings are each L2-normalised, summed and normalised again (so a model
+ * whose output is already normalised, as a TFLite artifact's is, and its raw form score alike); a pair's score is the cosine
  * similarity of its two images; accuracy follows LFW's 10-fold protocol ({@link VerificationMetrics#kFold}), and
  * TAR at FAR = 1e-3 and 1e-2, the ROC curve and its AUC are computed over all pairs.
  */
@@ -41,7 +42,7 @@ public final class VerificationEvaluator {
      * @param embedder      the model
      * @param facesPerBatch distinct images per call of the model; with flips each call gets twice as many images,
      *                      the faces first, then their mirror images in the same order
-     * @param withFlip      whether to add each image's mirror image's embedding before normalising
+     * @param withFlip      whether to add each image's mirror image's (normalised) embedding
      * @param decoder       decodes the set's JPEG / PNG bytes
      */
     public VerificationEvaluator(EmbeddingFunction embedder, int facesPerBatch, boolean withFlip,
@@ -103,11 +104,12 @@ public final class VerificationEvaluator {
             }
             int dimension = embeddings[0] == null ? out[0].length : embeddings[0].length;
             for (int i = 0; i < to - from; i++) {
-                float[] sum = out[i].clone();
+                String image = set.imageLabel(from + i);
+                float[] sum = normalise(out[i].clone(), dimension, image);
                 if (withFlip) {
-                    add(sum, out[i + to - from]);
+                    add(sum, normalise(out[i + to - from].clone(), dimension, image + " (mirrored)"));
                 }
-                embeddings[from + i] = normalise(sum, dimension, set.imageLabel(from + i));
+                embeddings[from + i] = normalise(sum, dimension, image);
             }
             progress.update(to, total);
         }

@@ -21,6 +21,20 @@ public record ModelGraph(String name, List<Node> nodes, String output) {
         validate(nodes, output);
     }
 
+    /**
+     * This graph with every batch norm's moving-average momentum replaced: a training setting only (inference and
+     * the weights are unchanged), for backbones whose own momentum makes short runs useless in inference mode.
+     */
+    public ModelGraph withBatchNormMomentum(double momentum) {
+        List<Node> replaced = nodes.stream()
+                .map(n -> n.layer() instanceof Layer.BatchNorm bn
+                        ? new Node(n.name(), new Layer.BatchNorm(bn.epsilon(), momentum, bn.center(), bn.scale()),
+                                n.inputs())
+                        : n)
+                .toList();
+        return new ModelGraph(name, replaced, output);
+    }
+
     private static void validate(List<Node> nodes, String output) {
         Set<String> defined = new HashSet<>();
         for (Node n : nodes) {

@@ -110,6 +110,23 @@ class VerificationEvaluatorTest {
             assertArrayEquals(expected, embeddings[i], 1e-6f, "image " + i);
         }
 
+        // each embedding counts by its direction only: a model that outputs its mirror images' embeddings ten times
+        // longer (or normalised ones, as a TFLite artifact does) gets the same embeddings
+        EmbeddingFunction longMirrors = faces -> {
+            float[][] out = new CountingEmbedder().embed(faces);
+            for (int i = faces.size() / 2; i < out.length; i++) {
+                for (int d = 0; d < out[i].length; d++) {
+                    out[i][d] *= 10;
+                }
+            }
+            return out;
+        };
+        float[][] scaled = new VerificationEvaluator(longMirrors, 7, true, new ImageDecoder())
+                .embedAll(set, VerificationEvaluator.Progress.NONE);
+        for (int i = 0; i < set.imageCount(); i++) {
+            assertArrayEquals(embeddings[i], scaled[i], 1e-6f, "image " + i);
+        }
+
         float[][] noFlip = new VerificationEvaluator(new CountingEmbedder(), 7, false, new ImageDecoder())
                 .embedAll(set, VerificationEvaluator.Progress.NONE);
         assertTrue(Math.abs(noFlip[0][3]) > 0.01, "without flips the asymmetry stays");

@@ -8,6 +8,7 @@ import io.facestream.model.checkpoint.Checkpoint;
 import io.facestream.model.checkpoint.CheckpointReader;
 import io.facestream.model.checkpoint.CheckpointWriter;
 import io.facestream.model.checkpoint.FloatTensor;
+import io.facestream.model.graph.ModelGraph;
 import io.facestream.model.image.ImagePreprocessor;
 import io.facestream.model.pretrained.PretrainedWeights;
 import io.facestream.trainer.data.BatchLoader;
@@ -121,7 +122,10 @@ public final class Trainer {
             t.setDaemon(true);
             return t;
         });
-        try (TfFaceModel model = TfFaceModel.training(spec, config.optimizer(), threads)) {
+        ModelGraph graph = config.bnMomentum() == null ? spec.embeddingGraph()
+                : spec.embeddingGraph().withBatchNormMomentum(config.bnMomentum());
+        try (TfFaceModel model = TfFaceModel.training(graph, spec.head(), spec.weightDecay(), config.optimizer(),
+                threads)) {
             Run run = new Run(spec, data, source.description(), model, training, validation, loader);
             return run.execute(start);
         } finally {

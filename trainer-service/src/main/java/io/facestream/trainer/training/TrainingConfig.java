@@ -49,6 +49,9 @@ import java.util.function.Consumer;
  * @param seed                 seeds initial weights, split, shuffling, augmentation and dropout
  * @param minImagesPerIdentity identities with fewer images are left out (1)
  * @param dropout              dropout rate of JHFace's output layer (0.5)
+ * @param bnMomentum           bn_momentum: overrides every batch norm's moving-average momentum during training;
+ *                             null keeps the backbone's own (Keras' MobileNetV2 0.999 needs thousands of steps
+ *                             before inference-mode statistics are usable; 0.9 settles in tens)
  */
 public record TrainingConfig(
         @JsonProperty("batch_size") int batchSize,
@@ -75,7 +78,8 @@ public record TrainingConfig(
         @JsonProperty("patience") int patience,
         @JsonProperty("seed") long seed,
         @JsonProperty("min_images_per_identity") int minImagesPerIdentity,
-        @JsonProperty("dropout") double dropout) {
+        @JsonProperty("dropout") double dropout,
+        @JsonProperty("bn_momentum") Double bnMomentum) {
 
     /** JHFace's head_type names. */
     private static final Map<String, HeadType> JHFACE_HEADS = Map.of(
@@ -106,6 +110,9 @@ public record TrainingConfig(
         }
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validation_fraction must be in [0, 1), got " + validationFraction);
+        }
+        if (bnMomentum != null && !(bnMomentum >= 0 && bnMomentum < 1)) {
+            throw new IllegalArgumentException("bn_momentum must be in [0, 1), got " + bnMomentum);
         }
         // the model's and optimizer's own checks (backbone, alpha, sizes, w_decay, dropout, margin, scale,
         // momentum) with their messages; the fields are not assigned yet, so through the parameters
@@ -145,7 +152,8 @@ public record TrainingConfig(
             @JsonProperty("patience") Integer patience,
             @JsonProperty("seed") Long seed,
             @JsonProperty("min_images_per_identity") Integer minImagesPerIdentity,
-            @JsonProperty("dropout") Double dropout) {
+            @JsonProperty("dropout") Double dropout,
+            @JsonProperty("bn_momentum") Double bnMomentum) {
         Builder b = builder();
         setIfGiven(batchSize, b::batchSize);
         setIfGiven(inputSize, b::inputSize);
@@ -172,6 +180,7 @@ public record TrainingConfig(
         setIfGiven(seed, b::seed);
         setIfGiven(minImagesPerIdentity, b::minImagesPerIdentity);
         setIfGiven(dropout, b::dropout);
+        setIfGiven(bnMomentum, b::bnMomentum);
         return b.build();
     }
 
@@ -289,6 +298,7 @@ public record TrainingConfig(
         private long seed = 42;
         private int minImagesPerIdentity = 1;
         private double dropout = FaceModelSpec.DEFAULT_DROPOUT;
+        private Double bnMomentum;
 
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder inputSize(int v) { inputSize = v; return this; }
@@ -315,12 +325,13 @@ public record TrainingConfig(
         public Builder seed(long v) { seed = v; return this; }
         public Builder minImagesPerIdentity(int v) { minImagesPerIdentity = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
+        public Builder bnMomentum(Double v) { bnMomentum = v; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(batchSize, inputSize, embdShape, headType, backboneType, wDecay, baseLr, margin,
                     logistScale, epochs, saveSteps, isCcrop, binaryImg, isAdam, alpha, momentum, nesterov,
                     lrDecaySteps, lrDecayRate, maxSteps, validationFraction, patience, seed, minImagesPerIdentity,
-                    dropout);
+                    dropout, bnMomentum);
         }
     }
 }

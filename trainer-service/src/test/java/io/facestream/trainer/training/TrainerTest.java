@@ -2,6 +2,7 @@ package io.facestream.trainer.training;
 
 import io.facestream.model.checkpoint.Checkpoint;
 import io.facestream.model.checkpoint.CheckpointReader;
+import io.facestream.model.graph.Layer;
 import io.facestream.trainer.tf.TfFaceModel;
 import io.facestream.trainer.training.TrainingEvents.Progress;
 import io.facestream.trainer.training.TrainingEvents.SavedCheckpoint;
@@ -89,6 +90,38 @@ class TrainerTest {
         assertEquals(lowest, result.best().metrics().get("val_loss"), 1e-12);
         String marker = Files.readString(dir.resolve(Trainer.BEST_MARKER));
         assertTrue(marker.contains(result.best().file().getFileName().toString()), marker);
+    }
+
+    /**
+     * bn_momentum replaces the graph's own (MobileNetV2's 0.999, the output layer's 0.99) in the moving averages:
+     * after one step from the same initial weights and batch, every moving mean (starting at 0) is (1 - momentum)
+     * times the same batch mean, so 0.5 gives 0.5 / (1 - own momentum) times the default's.
+     */
+    @Test
+    void bnMomentumOverridesTheBackbonesMovingAverageMomentum() throws IOException {
+        Checkpoint keras = CheckpointReader.read(new Trainer(small().maxSteps(1).build(), dir.resolve("keras"),
+                new RecordingListener(), 2).train(SHAPES, Trainer.StartFrom.scratch()).last().file());
+        Checkpoint fast = CheckpointReader.read(new Trainer(small().maxSteps(1).bnMomentum(0.5).build(),
+                dir.resolve("fast"), new RecordingListener(), 2).train(SHAPES, Trainer.StartFrom.scratch()).last().file());
+        int compared = 0;
+        for (String name : keras.tensors().keySet()) {
+            if (!name.endsWith("/moving_mean")) {
+                continue;
+            }
+            String layer = name.substring(0, name.length() - "/moving_mean".length());
+            double own = ((Layer.BatchNorm) keras.spec().embeddingGraph().node(layer).layer()).momentum();
+            double ratio = 0.5 / (1 - own);
+            float[] slow = keras.tensors().get(name).data();
+            float[] quick = fast.tensors().get(name).data();
+            for (int i = 0; i < slow.length; i++) {
+                if (Math.abs(slow[i]) > 1e-6) {
+                    assertEquals(ratio, quick[i] / slow[i], 1e-3 * ratio, name + "[" + i + "]");
+                    compared++;
+                }
+            }
+        }
+        assertTrue(compared > 100, "compared " + compared + " moving-mean entries");
+        assertEquals(keras.spec(), fast.spec(), "the override is a training setting, not part of the model");
     }
 
     /**

@@ -20,19 +20,20 @@ class TrainingConfigTest {
              "epochs": 10, "save_steps": 1000, "is_ccrop": true, "binary_img": false, "is_Adam": true,
              "alpha": 1.0, "momentum": 0.9, "nesterov": true, "lr_decay_steps": 0, "lr_decay_rate": 1.0,
              "max_steps": 0, "validation_fraction": 0.1, "patience": 3, "seed": 42, "min_images_per_identity": 1,
-             "dropout": 0.5}""";
+             "dropout": 0.5, "bn_momentum": 0.9}""";
 
     @Test
     void readsJhFaceNamesAndWritesThemBack() {
         TrainingConfig config = TrainingConfig.fromJson(JHFACE);
         assertEquals(64, config.batchSize());
+        assertEquals(0.9, config.bnMomentum());
         assertTrue(config.isCcrop() && config.isAdam() && !config.binaryImg());
         assertEquals(OptimizerSettings.Kind.ADAM, config.optimizer().kind());
         assertTrue(config.augmentation().randomCrop());
         assertEquals(new HeadConfig(HeadType.ARCFACE, 10, 0.5, 64, 0), config.head(10));
         assertEquals(config, TrainingConfig.fromJson(config.toJson().toString()));
         assertTrue(config.toJson().has("is_Adam") && config.toJson().has("logist_scale"), config.toJson().toString());
-        assertEquals(25, config.toJson().size(), "no extra properties: " + config.toJson());
+        assertEquals(26, config.toJson().size(), "no extra properties: " + config.toJson());
         // names left out take their defaults
         TrainingConfig partial = TrainingConfig.fromJson("{\"backbone_type\": \"MobileFaceNet\", \"epochs\": 2}");
         assertEquals(TrainingConfig.builder().backboneType("MobileFaceNet").epochs(2).build(), partial);
@@ -75,6 +76,7 @@ class TrainingConfigTest {
         assertMessage("ARCFACE margin", TrainingConfig.builder().margin(3.0));
         assertMessage("lr_decay_rate", TrainingConfig.builder().lrDecayRate(1.5));
         assertMessage("validation_fraction", TrainingConfig.builder().validationFraction(1));
+        assertMessage("bn_momentum", TrainingConfig.builder().bnMomentum(1.0));
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> TrainingConfig.fromJson("{\"batch_sise\": 3}"));
         assertTrue(unknown.getMessage().contains("batch_sise"), unknown.getMessage());
