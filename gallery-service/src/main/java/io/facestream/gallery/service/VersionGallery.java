@@ -89,7 +89,7 @@ public final class VersionGallery {
             return new Threshold(policy.fixedThreshold(), Threshold.Source.FIXED_TOO_FEW_PERSONS, 0,
                     policy.targetFar());
         }
-        float[] impostors = Calibration.impostorScores(matrix, rows, dimension, dot, modelVersion.hashCode());
+        float[] impostors = Calibration.bestImpostorScores(matrix, rows, dimension, dot, modelVersion.hashCode());
         return new Threshold(Calibration.thresholdAt(impostors, policy.targetFar()), Threshold.Source.CALIBRATED,
                 impostors.length, policy.targetFar());
     }

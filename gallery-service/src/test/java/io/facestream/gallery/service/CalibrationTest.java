@@ -2,11 +2,14 @@ package io.facestream.gallery.service;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CalibrationTest {
 
@@ -38,23 +41,46 @@ class CalibrationTest {
         assertThrows(IllegalArgumentException.class, () -> Calibration.thresholdAt(new float[0], 0.1));
     }
 
+    /** Each row's highest score against every other row: the oracle. */
+    static float bestAgainstOthers(float[] matrix, int rows, int dim, int row) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < rows; j++) {
+            if (j != row) {
+                max = Math.max(max, DotProduct.scalar().dot(matrix, row * dim, matrix, j * dim, dim));
+            }
+        }
+        return max;
+    }
+
     @Test
-    void small_galleries_use_every_pair_and_large_ones_a_repeatable_sample() {
+    void each_persons_impostor_score_is_their_best_score_against_everyone_else() {
         Random random = new Random(4);
         float[] small = DotProductTest.randomUnitRows(random, 10, 16);
-        float[] all = Calibration.impostorScores(small, 10, 16, DotProduct.scalar(), 1);
-        assertEquals(45, all.length);
-        assertEquals(DotProduct.scalar().dot(small, 2 * 16, small, 7 * 16, 16), all[9 + 8 + 4], 0f,
-                "pairs in row order: (0,1..9), (1,2..9), then (2,7) is the 22nd");
+        float[] all = Calibration.bestImpostorScores(small, 10, 16, DotProduct.scalar(), 1);
+        assertEquals(10, all.length, "every person of a small gallery, once");
+        for (int i = 0; i < 10; i++) {
+            assertEquals(bestAgainstOthers(small, 10, 16, i), all[i], 0f, "row " + i);
+        }
+        assertEquals(0, Calibration.bestImpostorScores(new float[16], 1, 16, DotProduct.scalar(), 1).length,
+                "one person has no impostor");
+    }
 
-        int rows = 800; // 319,600 pairs: above the cap
+    @Test
+    void large_galleries_score_a_repeatable_sample_of_people_against_everyone() {
+        Random random = new Random(5);
+        int rows = 800; // 639,200 dot products for all: above the cap
         float[] large = DotProductTest.randomUnitRows(random, rows, 8);
-        float[] sample = Calibration.impostorScores(large, rows, 8, DotProduct.scalar(), 42);
-        assertEquals(Calibration.MAX_IMPOSTOR_SCORES, sample.length);
-        assertArrayEquals(sample, Calibration.impostorScores(large, rows, 8, DotProduct.scalar(), 42),
+        float[] sample = Calibration.bestImpostorScores(large, rows, 8, DotProduct.scalar(), 42);
+        assertEquals(Calibration.MAX_DOT_PRODUCTS / (rows - 1), sample.length);
+        assertArrayEquals(sample, Calibration.bestImpostorScores(large, rows, 8, DotProduct.scalar(), 42),
                 "the same gallery gets the same sample");
+        Set<Float> everyRowsBest = new HashSet<>();
+        for (int i = 0; i < rows; i++) {
+            everyRowsBest.add(bestAgainstOthers(large, rows, 8, i));
+        }
         for (float s : sample) {
-            assertEquals(true, s < 0.9999f, "never a row with itself");
+            assertTrue(everyRowsBest.contains(s), s + " is some person's best score against the others");
+            assertTrue(s < 0.9999f, "never a row with itself");
         }
     }
 }
