@@ -20,6 +20,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +40,30 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Kafka client settings of the commands that talk to Kafka: the bootstrap servers, any client property (TLS, SASL)
- * from --kafka-property or from KAFKA_* environment variables named like the services' (KAFKA_SECURITY_PROTOCOL is
- * security.protocol), and how long the broker may take to answer.
+ * from KAFKA_* environment variables named like the services' (KAFKA_SECURITY_PROTOCOL is security.protocol), from a
+ * client properties file (--kafka-config, the file Kafka's own tools take as --command-config) or from
+ * --kafka-property, each overriding the one before, and how long the broker may take to answer.
  */
 final class KafkaOptions {
 
     private static final String ENV_PREFIX = "KAFKA_";
 
+    private static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS; default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+            description = "Kafka bootstrap servers (default: bootstrap.servers of --kafka-config, else env "
+                    + "KAFKA_BOOTSTRAP_SERVERS, else " + DEFAULT_BOOTSTRAP + ").")
+    String bootstrapOption;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = {"A Kafka client properties file (security.protocol, sasl.*, ssl.*, bootstrap.servers, ...), "
+                    + "as Kafka's own tools take with --command-config; it overrides KAFKA_* environment variables."})
+    Path configFile;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
             description = {"A Kafka client property, e.g. security.protocol=SASL_SSL; repeatable. KAFKA_* environment "
-                    + "variables set the same (KAFKA_SASL_MECHANISM is sasl.mechanism); this option wins."})
+                    + "variables set the same (KAFKA_SASL_MECHANISM is sasl.mechanism); this option wins over "
+                    + "them and over --kafka-config."})
     Map<String, String> properties = new LinkedHashMap<>();
 
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
@@ -76,11 +91,40 @@ final class KafkaOptions {
 
     /** The settings every client of a command shares. */
     Map<String, Object> common() {
-        Map<String, Object> config = new HashMap<>(fromEnvironment(System.getenv()));
+        return common(System.getenv());
+    }
+
+    /**
+     * The settings every client shares, from this environment: KAFKA_* variables, then the --kafka-config file, then
+     * --kafka-property; the bootstrap servers from the option, else the file, else KAFKA_BOOTSTRAP_SERVERS.
+     */
+    Map<String, Object> common(Map<String, String> env) {
+        Map<String, Object> config = new HashMap<>(fromEnvironment(env));
+        Map<String, String> file = configFile();
+        config.putAll(file);
         config.putAll(properties);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        String bootstrap = bootstrapOption != null ? bootstrapOption
+                : file.getOrDefault(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "facestream-cli");
         return config;
+    }
+
+    /** The --kafka-config file's properties, none without the option. */
+    private Map<String, String> configFile() {
+        if (configFile == null) {
+            return Map.of();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read --kafka-config " + configFile + ": " + e);
+        }
+        Map<String, String> props = new HashMap<>();
+        p.stringPropertyNames().forEach(name -> props.put(name, p.getProperty(name).trim()));
+        return props;
     }
 
     Duration timeout() {
@@ -97,6 +141,7 @@ final class KafkaOptions {
         }
         int timeoutMs = (int) timeout().toMillis();
         Map<String, Object> config = common();
+        String bootstrapServers = String.valueOf(config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         Admin admin = createAdmin(config);
@@ -161,7 +206,7 @@ final class KafkaOptions {
         try {
             return Admin.create(config);
         } catch (KafkaException e) {
-            throw failure("cannot connect to Kafka at " + bootstrapServers, e);
+            throw failure("cannot connect to Kafka at " + config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), e);
         }
     }
 

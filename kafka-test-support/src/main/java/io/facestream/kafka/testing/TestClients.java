@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,10 +23,16 @@ public final class TestClients {
     }
 
     public static <K, V> KafkaProducer<K, V> producer(Serializer<K> keys, Serializer<V> values) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024), keys, values);
+        return producer(shared(), keys, values);
+    }
+
+    /** A producer with these client settings (another broker, or TLS/SASL: {@link SecureTestKafka#clientConfig}). */
+    public static <K, V> KafkaProducer<K, V> producer(Map<String, Object> clientConfig, Serializer<K> keys,
+                                                      Serializer<V> values) {
+        Map<String, Object> c = new HashMap<>(clientConfig);
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        return new KafkaProducer<>(c, keys, values);
     }
 
     /**
@@ -35,13 +42,21 @@ public final class TestClients {
     public static <K, V> List<ConsumerRecord<K, V>> read(String topic, Deserializer<K> keys, Deserializer<V> values,
                                                          Predicate<ConsumerRecord<K, V>> filter, int expected,
                                                          Duration timeout) {
+        return read(shared(), topic, keys, values, filter, expected, timeout);
+    }
+
+    /** As {@link #read(String, Deserializer, Deserializer, Predicate, int, Duration)} with these client settings. */
+    public static <K, V> List<ConsumerRecord<K, V>> read(Map<String, Object> clientConfig, String topic,
+                                                         Deserializer<K> keys, Deserializer<V> values,
+                                                         Predicate<ConsumerRecord<K, V>> filter, int expected,
+                                                         Duration timeout) {
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), keys, values)) {
+        Map<String, Object> c = new HashMap<>(clientConfig);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(c, keys, values)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
@@ -53,5 +68,9 @@ public final class TestClients {
             }
         }
         return out;
+    }
+
+    private static Map<String, Object> shared() {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
     }
 }

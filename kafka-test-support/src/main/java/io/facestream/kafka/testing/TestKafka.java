@@ -104,30 +104,41 @@ public final class TestKafka {
 
     private static Started startInJvm() {
         try {
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
-                    new TestKitNodes.Builder()
-                            .setCombined(true)
-                            .setNumBrokerNodes(1)
-                            .setNumControllerNodes(1)
-                            .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                            .setBaseDirectory(testTmp().resolve("kafka-" + System.nanoTime()))
-                            .build())
-                    // single node: internal topics (offsets, transactions) cannot have more replicas
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    // model files travel through a topic with a raised max.message.bytes
-                    .setConfigProp("message.max.bytes", String.valueOf(64 * 1024 * 1024))
-                    .build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
+            KafkaClusterTestKit cluster = startInJvmCluster("kafka", Map.of());
             return new Started(Kind.IN_JVM_KRAFT, cluster.bootstrapServers());
         } catch (Exception e) {
             throw new IllegalStateException("could not start the in-JVM Kafka broker: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Kafka's single-node KRaft cluster (KafkaClusterTestKit) in this JVM with the settings every test broker has,
+     * plus {@code brokerProperties} (extra listeners and their security, for {@link SecureTestKafka}); started and
+     * ready. Its files go under {@code facestream.test.tmp}.
+     */
+    static KafkaClusterTestKit startInJvmCluster(String name, Map<String, String> brokerProperties) throws Exception {
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                        .setBaseDirectory(testTmp().resolve(name + "-" + System.nanoTime()))
+                        .build())
+                // single node: internal topics (offsets, transactions) cannot have more replicas
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // model files travel through a topic with a raised max.message.bytes
+                .setConfigProp("message.max.bytes", String.valueOf(64 * 1024 * 1024));
+        brokerProperties.forEach(builder::setConfigProp);
+        KafkaClusterTestKit cluster = builder.build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return cluster;
     }
 
     /**
@@ -136,15 +147,20 @@ public final class TestKafka {
      */
     public static synchronized Path stateDir() {
         if (stateDir == null) {
-            try {
-                Path base = testTmp();
-                Files.createDirectories(base);
-                stateDir = Files.createTempDirectory(base, "kafka-streams-state-");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a Kafka Streams state dir", e);
-            }
+            stateDir = newTempDir("kafka-streams-state-");
         }
         return stateDir;
+    }
+
+    /** A new directory under this test run's scratch space. */
+    static Path newTempDir(String prefix) {
+        try {
+            Path base = testTmp();
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory under " + testTmp(), e);
+        }
     }
 
     /** Scratch space of this test run: facestream.test.tmp (the module's target/test-tmp) or the temp dir. */
@@ -154,10 +170,15 @@ public final class TestKafka {
 
     /** Creates the topics that do not exist yet (partitions as given, the broker's replication factor). */
     public static void createTopics(Map<String, Integer> partitionsByTopic) {
+        createTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()), partitionsByTopic);
+    }
+
+    /** Creates the topics that do not exist yet on the cluster these admin client settings reach. */
+    static void createTopics(Map<String, Object> adminConfig, Map<String, Integer> partitionsByTopic) {
         if (partitionsByTopic.isEmpty()) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(adminConfig)) {
             List<NewTopic> topics = new ArrayList<>();
             partitionsByTopic.forEach((name, partitions) ->
                     topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty())));
