@@ -25,13 +25,16 @@ final class HttpApi {
     private final String baseUrl;
     private final String urlHint;
     private final HttpClient client;
+    private final String token;
 
     /**
      * @param service the service's name in messages ("trainer-service")
      * @param urlHint how the user sets its URL ("--trainer-url or FACESTREAM_TRAINER_URL")
+     * @param token   the bearer token sent with every request; null or blank sends none
      */
-    HttpApi(String service, String baseUrl, String urlHint, Duration connectTimeout) {
+    HttpApi(String service, String baseUrl, String urlHint, Duration connectTimeout, String token) {
         this.service = service;
+        this.token = token == null || token.isBlank() ? null : token.strip();
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.urlHint = urlHint;
         // HTTP/1.1: the services speak it, and an h2c upgrade attempt buys nothing for a few requests and a stream
@@ -49,7 +52,8 @@ final class HttpApi {
 
     HttpRequest.Builder request(String path) {
         try {
-            return HttpRequest.newBuilder(URI.create(baseUrl + path));
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+            return token == null ? request : request.header("Authorization", "Bearer " + token);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "not a usable " + service + " URL: " + baseUrl + " ("
                     + Text.reason(e) + "); set it with " + urlHint);
@@ -144,8 +148,10 @@ final class HttpApi {
         } catch (IOException e) {
             // not JSON (a proxy's page, an empty body): the text itself is the best there is
         }
+        String hint = status == 401 ? (token == null ? "; give a token with --token or FACESTREAM_TOKEN"
+                : "; check the token given with --token or FACESTREAM_TOKEN") : "";
         return new CliException(ExitCodes.FAILED, service + " answered " + status + ": " + (message.isBlank() ? "(no message)"
-                : message) + (field == null ? "" : " (field " + field + ")"));
+                : message) + (field == null ? "" : " (field " + field + ")") + hint);
     }
 
     private static String describe(HttpResponse<?> response) {

@@ -21,9 +21,14 @@ final class ServiceOptions {
                 description = "How long connecting may take (default: ${DEFAULT-VALUE}).")
         int connectTimeoutSeconds;
 
+        @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FACESTREAM_TOKEN}",
+                description = "Bearer token for trainer-service (env FACESTREAM_TOKEN): an admin token for the "
+                        + "commands that change something, a reader token for the others where reads need one.")
+        String token;
+
         HttpApi api() {
             return new HttpApi("trainer-service", url, "--trainer-url or FACESTREAM_TRAINER_URL",
-                    timeout(connectTimeoutSeconds));
+                    timeout(connectTimeoutSeconds), token);
         }
     }
 
@@ -38,9 +43,14 @@ final class ServiceOptions {
                 description = "How long connecting may take (default: ${DEFAULT-VALUE}).")
         int connectTimeoutSeconds;
 
+        @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FACESTREAM_TOKEN}",
+                description = "Bearer token for converter-service (env FACESTREAM_TOKEN): an admin token for the "
+                        + "commands that change something, a reader token for the others where reads need one.")
+        String token;
+
         HttpApi api() {
             return new HttpApi("converter-service", url, "--converter-url or FACESTREAM_CONVERTER_URL",
-                    timeout(connectTimeoutSeconds));
+                    timeout(connectTimeoutSeconds), token);
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Downloads a checkpoint by reference into a file and verifies it: the announced size, a bound on the size, and the
@@ -22,10 +23,13 @@ public final class CheckpointFetcher {
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final long maxBytes;
     private final boolean allowFileUrls;
+    private final Optional<String> bearerToken;
 
-    public CheckpointFetcher(long maxBytes, boolean allowFileUrls) {
+    /** @param bearerToken sent with HTTP downloads, for a trainer whose reads require a token */
+    public CheckpointFetcher(long maxBytes, boolean allowFileUrls, Optional<String> bearerToken) {
         this.maxBytes = maxBytes;
         this.allowFileUrls = allowFileUrls;
+        this.bearerToken = bearerToken;
     }
 
     /** The URL as a URI, or InvalidRequestException when it is not one this fetcher can download from. */
@@ -95,8 +99,9 @@ public final class CheckpointFetcher {
         if (uri.getScheme().equalsIgnoreCase("file")) {
             return Files.newInputStream(Path.of(uri));
         }
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10))
-                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
+        bearerToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             response.body().close();
             throw new IOException("GET " + uri + " answered " + response.statusCode());

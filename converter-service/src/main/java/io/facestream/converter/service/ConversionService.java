@@ -24,6 +24,7 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,12 +72,14 @@ public class ConversionService {
 
     @Inject
     public ConversionService(ConverterConfig config, ArtifactService artifacts, MeterRegistry metrics,
-                             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+                             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+                             @ConfigProperty(name = "facestream.auth.client-token") Optional<String> clientToken) {
         this.config = config;
         this.artifacts = artifacts;
         this.metrics = metrics;
         this.kafkaConfig = kafkaConfig;
-        this.fetcher = new CheckpointFetcher(config.maxCheckpointBytes(), config.allowFileUrls());
+        this.fetcher = new CheckpointFetcher(config.maxCheckpointBytes(), config.allowFileUrls(),
+                clientToken);
         try {
             this.store = new ConversionStore(config.dataDir().resolve("conversions"), ArtifactService.storeJson(),
                     System.currentTimeMillis());

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Fetches an artifact's bytes by reference and verifies them: the size the event announces, a bound on the size,
@@ -25,11 +26,14 @@ public final class ArtifactFetcher {
     private final Path cacheDir;
     private final long maxBytes;
     private final boolean allowFileUrls;
+    private final Optional<String> bearerToken;
 
-    public ArtifactFetcher(Path cacheDir, long maxBytes, boolean allowFileUrls) {
+    /** @param bearerToken sent with HTTP downloads, for a converter whose reads require a token */
+    public ArtifactFetcher(Path cacheDir, long maxBytes, boolean allowFileUrls, Optional<String> bearerToken) {
         this.cacheDir = cacheDir;
         this.maxBytes = maxBytes;
         this.allowFileUrls = allowFileUrls;
+        this.bearerToken = bearerToken;
     }
 
     /** The verified bytes; throws with the reason (unreachable, too large, digest mismatch, bad URL). */
@@ -63,8 +67,10 @@ public final class ArtifactFetcher {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         switch (scheme) {
             case "http", "https" -> {
-                HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri)
-                        .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET();
+                bearerToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+                HttpResponse<InputStream> response = http.send(request.build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream body = response.body()) {
                     if (response.statusCode() != 200) {
                         throw new IOException("GET " + uri + " answered " + response.statusCode());

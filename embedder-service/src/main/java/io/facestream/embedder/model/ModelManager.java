@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,12 +56,14 @@ public class ModelManager {
     }
 
     @Inject
-    public ModelManager(EmbedderConfig config, ModelRuntime runtime, MeterRegistry metrics) {
+    public ModelManager(EmbedderConfig config, ModelRuntime runtime, MeterRegistry metrics,
+                        @ConfigProperty(name = "facestream.auth.client-token") Optional<String> clientToken) {
         this.config = config;
         this.runtime = runtime;
         this.metrics = metrics;
         this.inUse = new AtomicReferenceArray<>(config.workers());
-        this.fetcher = new ArtifactFetcher(config.modelCacheDir(), config.maxModelBytes(), config.allowFileUrls());
+        this.fetcher = new ArtifactFetcher(config.modelCacheDir(), config.maxModelBytes(), config.allowFileUrls(),
+                clientToken);
         this.imageLimits = new ImageLimits(config.maxImageBytes(), config.maxImagePixels());
         metrics.gauge("embedder.model.ready", serving, s -> s.get().active() == null ? 0 : 1);
     }

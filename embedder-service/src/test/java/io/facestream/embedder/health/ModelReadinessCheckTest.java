@@ -20,7 +20,7 @@ class ModelReadinessCheckTest {
         ModelReadinessCheck check = new ModelReadinessCheck();
         check.models = new ModelManager(config(), (bytes, artifact, threads) -> {
             throw new IllegalStateException("not loaded in this test");
-        }, new SimpleMeterRegistry());
+        }, new SimpleMeterRegistry(), Optional.empty());
         HealthCheckResponse response = check.call();
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
         assertTrue(response.getData().orElseThrow().get("reason").toString().contains("no model"));
@@ -32,6 +32,7 @@ class ModelReadinessCheckTest {
             public int interpreterThreads() { return 1; }
             public int maxBatch() { return 8; }
             public int maxBatchWaitMs() { return 20; }
+            public Optional<String> instanceId() { return Optional.empty(); }
             public Optional<String> modelName() { return Optional.empty(); }
             public Path modelCacheDir() { return Path.of("target", "unused"); }
             public long maxModelBytes() { return 1 << 20; }

@@ -26,14 +26,21 @@ public class AggregateForwarder {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** @param from this instance's address, named in the forwarded request */
-    public Response forward(HostInfo owner, String from, String person, String version) {
+    /**
+     * @param from          this instance's address, named in the forwarded request
+     * @param authorization the caller's Authorization header, relayed (the owner checks it as this instance did);
+     *                      null when there was none
+     */
+    public Response forward(HostInfo owner, String from, String person, String version, String authorization) {
         URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + "/persons/" + pathSegment(person)
                 + "/aggregate?version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                .header(FORWARDED_FROM, from).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                .header(FORWARDED_FROM, from).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
-            HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             Response.ResponseBuilder relayed = Response.status(answer.statusCode()).type(MediaType.APPLICATION_JSON)
                     .entity(answer.body());
             answer.headers().firstValue("Retry-After").ifPresent(v -> relayed.header("Retry-After", v));

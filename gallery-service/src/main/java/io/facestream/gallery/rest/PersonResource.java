@@ -18,6 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -90,7 +91,8 @@ public class PersonResource {
     @APIResponse(responseCode = "400", description = "version missing or a name unusable")
     @APIResponse(responseCode = "404", description = "no sum for this person and version")
     public Response aggregate(@PathParam("person") String person, @QueryParam("version") String version,
-                              @HeaderParam(AggregateForwarder.FORWARDED_FROM) String forwardedFrom) {
+                              @HeaderParam(AggregateForwarder.FORWARDED_FROM) String forwardedFrom,
+                              @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Names.person(person);
         if (version == null) {
             throw ApiException.badRequest("query parameter 'version' is required");
@@ -104,7 +106,7 @@ public class PersonResource {
                         + " owns it (partitions are moving); try again shortly");
             }
             return forwarder.forward(owner.activeHost(), self.map(PersonResource::address)
-                    .orElse("a gallery instance without partitions"), person, version);
+                    .orElse("a gallery instance without partitions"), person, version, authorization);
         }
         CentroidSum sum = stores.sums(owner.partition()).get(key);
         if (sum == null) {

@@ -22,6 +22,7 @@ class AggregateForwarderTest {
     HttpServer owner;
     final AtomicReference<String> asked = new AtomicReference<>();
     final AtomicReference<String> from = new AtomicReference<>();
+    final AtomicReference<String> authorization = new AtomicReference<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -29,6 +30,7 @@ class AggregateForwarderTest {
         owner.createContext("/persons/", exchange -> {
             asked.set(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery());
             from.set(exchange.getRequestHeaders().getFirst(AggregateForwarder.FORWARDED_FROM));
+            authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] body = "{\"status\":503,\"message\":\"moving\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Retry-After", "2");
             exchange.sendResponseHeaders(503, body.length);
@@ -46,9 +48,11 @@ class AggregateForwarderTest {
     @Test
     void the_owners_answer_is_relayed_with_its_status_body_and_retry_after() {
         HostInfo host = new HostInfo("127.0.0.1", owner.getAddress().getPort());
-        Response r = new AggregateForwarder().forward(host, "10.0.0.1:8084", "Ada Lovelace", "model:1");
+        Response r = new AggregateForwarder().forward(host, "10.0.0.1:8084", "Ada Lovelace", "model:1",
+                "Bearer reader-token-0123456789");
         assertEquals("/persons/Ada%20Lovelace/aggregate?version=model%3A1", asked.get());
         assertEquals("10.0.0.1:8084", from.get(), "marked as forwarded, so the owner never forwards again");
+        assertEquals("Bearer reader-token-0123456789", authorization.get(), "the owner checks the caller's token");
         assertEquals(503, r.getStatus());
         assertEquals("{\"status\":503,\"message\":\"moving\"}", r.getEntity());
         assertEquals("2", r.getHeaderString("Retry-After"));
@@ -59,7 +63,7 @@ class AggregateForwarderTest {
         HostInfo gone = new HostInfo("127.0.0.1", owner.getAddress().getPort());
         owner.stop(0);
         ApiException e = assertThrows(ApiException.class,
-                () -> new AggregateForwarder().forward(gone, "self", "ada", "v"));
+                () -> new AggregateForwarder().forward(gone, "self", "ada", "v", null));
         assertEquals(503, e.status());
     }
 }
