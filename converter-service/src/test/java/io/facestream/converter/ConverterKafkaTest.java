@@ -4,7 +4,6 @@ import io.facestream.events.Topics;
 import io.facestream.events.domain.CheckpointEvent;
 import io.facestream.events.domain.ModelArtifactEvent;
 import io.facestream.events.domain.Sha256;
-import io.facestream.events.messaging.DeadLetters;
 import io.facestream.kafka.testing.KafkaTestResource;
 import io.facestream.kafka.testing.TestClients;
 import io.facestream.tflite.inspect.ModelInspector;
@@ -16,8 +15,6 @@ import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +27,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +35,6 @@ import java.util.function.Predicate;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,8 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The converter against the real broker: checkpoints announced on models.checkpoints (served over HTTP like the
  * trainer serves them) become int8 artifacts on models.artifacts whose bytes download from the converter with the
- * announced digest; a checkpoint whose digest differs, a malformed event and a model that misses a quality bound
- * are each refused with a reason, and nothing of theirs is published.
+ * announced digest; a checkpoint whose digest differs and a model that misses a quality bound are each refused
+ * with a reason, and nothing of theirs is published (malformed events: {@link BadInputCorpusTest}).
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -148,33 +143,6 @@ class ConverterKafkaTest {
         assertEquals("DOWNLOADING", c.get("phase"));
         assertTrue(String.valueOf(c.get("reason")).contains("SHA-256"), String.valueOf(c.get("reason")));
         assertTrue(published(model, 1, Duration.ofSeconds(3)).isEmpty(), "nothing published");
-    }
-
-    @Test
-    void malformed_checkpoint_events_go_to_the_dead_letter_topic_with_the_reason() throws Exception {
-        String run = runId("bad");
-        try (KafkaProducer<String, byte[]> raw = TestClients.producer(new StringSerializer(),
-                new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.CHECKPOINTS.name(), run + "-garbage",
-                    "not an envelope".getBytes(StandardCharsets.UTF_8))).get();
-            raw.send(new ProducerRecord<>(Topics.CHECKPOINTS.name(), run + "-traversal",
-                    Topics.CHECKPOINTS.valueSerde().serializer().serialize(Topics.CHECKPOINTS.name(), event(run, "ckpt-0000000001",
-                            "../../etc", true, sha, checkpoint.length, "http://127.0.0.1:1/x")))).get();
-        }
-        List<ConsumerRecord<String, byte[]>> dead = TestClients.read(Topics.CHECKPOINTS.dlq(),
-                new StringDeserializer(), new ByteArrayDeserializer(), r -> r.key().startsWith(run), 2,
-                Duration.ofSeconds(60));
-        assertEquals(2, dead.size());
-        for (ConsumerRecord<String, byte[]> r : dead) {
-            String reason = DeadLetters.header(r.headers(), DeadLetters.ERROR_MESSAGE);
-            assertNotNull(reason);
-            if (r.key().endsWith("-traversal")) {
-                assertTrue(reason.contains("modelName must not contain"), reason);
-            } else {
-                assertArrayEquals("not an envelope".getBytes(StandardCharsets.UTF_8), r.value(), "unchanged");
-            }
-            assertEquals(Topics.CHECKPOINTS.name(), DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC));
-        }
     }
 
     @Test

@@ -6,13 +6,7 @@ import io.facestream.model.graph.Padding;
 import io.facestream.tflite.SyntheticWeights;
 import io.facestream.tflite.lower.ConversionOptions;
 import io.facestream.tflite.lower.TfliteConverter;
-import org.tensorflow.lite.schema.BuiltinOperator;
-import org.tensorflow.lite.schema.Model;
-import org.tensorflow.lite.schema.ModelT;
-import org.tensorflow.lite.schema.OperatorCodeT;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -47,16 +41,6 @@ public final class TestModels {
             inputs.add(image);
         }
         return TfliteConverter.convert(graph, SyntheticWeights.create(graph, 5, inputs), ConversionOptions.float32());
-    }
-
-    /** The model with its first operator turned into a custom operator no runtime registers. */
-    public static byte[] withCustomOperator(byte[] model) {
-        ModelT m = Model.getRootAsModel(ByteBuffer.wrap(model).order(ByteOrder.LITTLE_ENDIAN)).unpack();
-        OperatorCodeT code = m.getOperatorCodes()[0];
-        code.setBuiltinCode(BuiltinOperator.CUSTOM);
-        code.setDeprecatedBuiltinCode((byte) BuiltinOperator.CUSTOM);
-        code.setCustomCode("FacestreamMystery");
-        return m.serializeToBinary();
     }
 
     /** A copy with one bit flipped. */

@@ -2,6 +2,7 @@ package io.facestream.converter.service;
 
 import io.facestream.converter.TestCheckpoints;
 import io.facestream.converter.TestModels;
+import io.facestream.tflite.UnsupportedOperatorModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class UploadedModelCheckTest {
 
     @Test
     void an_operator_the_runtime_lacks_is_named() {
-        refused(TestModels.withCustomOperator(good), "FacestreamMystery");
+        refused(UnsupportedOperatorModel.of(good), "FacestreamMystery");
     }
 
     private static void refused(byte[] bytes, String reason) {

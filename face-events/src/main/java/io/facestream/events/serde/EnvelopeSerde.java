@@ -2,6 +2,7 @@ package io.facestream.events.serde;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -78,10 +79,26 @@ public final class EnvelopeSerde<T> implements Serde<T>, Serializer<T>, Deserial
             throw e;
         } catch (JsonProcessingException e) {
             throw new MalformedMessageException(topic + ": invalid " + typeName + " metadata: "
-                    + rootMessage(e), e);
+                    + field(e) + rootMessage(e), e);
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException(topic + ": invalid " + typeName + ": " + rootMessage(e), e);
         }
+    }
+
+    /** "field NAME: " when Jackson knows which field failed (a value of the wrong type), else nothing. */
+    private static String field(JsonProcessingException e) {
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    path.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            return path.isEmpty() ? "" : "field " + path + ": ";
+        }
+        return "";
     }
 
     /** Jackson wraps record-constructor failures; the innermost message names the field. */

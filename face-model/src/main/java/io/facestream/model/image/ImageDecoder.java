@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Decodes JPEG and PNG bytes (or takes raw RGB bytes) into an {@link RgbImage}, refusing with an
@@ -39,6 +41,9 @@ public final class ImageDecoder {
      * Registering it also ranks it above the JDK's JPEG reader, to which it delegates ordinary JPEGs.
      */
     private static final ImageReaderSpi JPEG_READER = registeredJpegReader();
+
+    private static final Pattern RAW_RGB = Pattern.compile(
+            "application/x-rgb\\s*;\\s*width\\s*=\\s*(\\d{1,6})\\s*;\\s*height\\s*=\\s*(\\d{1,6})\\s*");
 
     private final ImageLimits limits;
 
@@ -96,6 +101,24 @@ public final class ImageDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Decodes a message's image by its content type, the one rule every service applies: image/jpeg (or image/jpg)
+     * and image/png are decoded by their signature, application/x-rgb;width=W;height=H is raw RGB, and any other
+     * type is {@link Reason#UNSUPPORTED_FORMAT}.
+     */
+    public RgbImage decode(String contentType, byte[] bytes) {
+        String type = contentType == null ? "" : contentType.trim().toLowerCase(Locale.ROOT);
+        if (type.equals("image/jpeg") || type.equals("image/jpg") || type.equals("image/png")) {
+            return decode(bytes);
+        }
+        Matcher raw = RAW_RGB.matcher(type);
+        if (raw.matches()) {
+            return fromRawRgb(bytes, Integer.parseInt(raw.group(1)), Integer.parseInt(raw.group(2)));
+        }
+        throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "unsupported content type '" + contentType
+                + "' (image/jpeg, image/png or application/x-rgb;width=W;height=H)");
     }
 
     /** Wraps raw interleaved RGB bytes (width * height * 3, rows top to bottom), after the same limits. */

@@ -342,6 +342,19 @@ class ImageDecoderTest {
         assertReason(Reason.TOO_MANY_PIXELS, () -> small.fromRawRgb(pixels, 2, 1));
     }
 
+    @Test
+    void theContentTypeChoosesTheDecoding() {
+        BufferedImage image = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
+        byte[] png = TestImages.png(image);
+        assertEquals(4, decoder.decode("image/png", png).width());
+        assertEquals(4, decoder.decode(" IMAGE/JPEG ", png).width(), "JPEG and PNG are told apart by signature");
+        assertEquals(2, decoder.decode("application/x-rgb; width=2; height=1", new byte[6]).width());
+        assertReason(Reason.RAW_SIZE_MISMATCH, () -> decoder.decode("application/x-rgb;width=2;height=2", new byte[6]));
+        ImageRejectedException gif = assertReason(Reason.UNSUPPORTED_FORMAT, () -> decoder.decode("image/gif", png));
+        assertTrue(gif.getMessage().contains("unsupported content type 'image/gif'"), gif.getMessage());
+        assertReason(Reason.UNSUPPORTED_FORMAT, () -> decoder.decode(null, png));
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     static BufferedImage noise(int width, int height, long seed) {

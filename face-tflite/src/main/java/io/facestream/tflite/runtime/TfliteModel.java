@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorflowlite.Allocation;
 import org.bytedeco.tensorflowlite.BuiltinOpResolver;
 import org.bytedeco.tensorflowlite.BuiltinOpResolverWithoutDefaultDelegates;
 import org.bytedeco.tensorflowlite.FlatBufferModel;
@@ -12,15 +13,22 @@ import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.InterpreterOptions;
 import org.bytedeco.tensorflowlite.TfLiteIntArray;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.Model;
+import org.tensorflow.lite.schema.OperatorCode;
 
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteMmapRo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A TFLite model with its interpreter (TFLite 2.21 through org.bytedeco's bindings): verified on load, tensors
@@ -54,18 +62,44 @@ public final class TfliteModel implements AutoCloseable {
         try (InterpreterBuilder builder = new InterpreterBuilder(model, resolver, interpreterOptions)) {
             builder.SetNumThreads(options.threads());
             if (builder.apply(interpreter) != 0 || interpreter.isNull()) {
-                throw new TfliteModelException(source + ": TFLite cannot build an interpreter (an operator or "
-                        + "operator version this runtime does not have? details on stderr)");
+                throw new TfliteModelException(source + ": TFLite cannot build an interpreter"
+                        + lacking(model, "(an operator or operator version this runtime does not have? details on "
+                        + "stderr)"));
             }
         } catch (RuntimeException e) {
             releaseNative();
             throw e;
         }
         if (interpreter.AllocateTensors() != 0) {
+            String why = lacking(model, "(inconsistent shapes or types? details on stderr)");
             releaseNative();
-            throw new TfliteModelException(source + ": TFLite cannot allocate the model's tensors (inconsistent "
-                    + "shapes or types? details on stderr)");
+            throw new TfliteModelException(source + ": TFLite cannot allocate the model's tensors" + why);
         }
+    }
+
+    /**
+     * Why a verified model does not build or allocate: the custom operators it names, which TFLite's builtin
+     * resolver never has (an unresolved custom operator only fails when tensors are allocated), else the guess.
+     */
+    private static String lacking(FlatBufferModel model, String otherwise) {
+        List<String> custom = new ArrayList<>();
+        try {
+            Allocation a = model.allocation();
+            ByteBuffer bytes = new BytePointer(a.base()).capacity(a.bytes()).asByteBuffer()
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            Model m = Model.getRootAsModel(bytes);
+            for (int i = 0; i < m.operatorCodesLength(); i++) {
+                OperatorCode code = m.operatorCodes(i);
+                if (code.builtinCode() == BuiltinOperator.CUSTOM
+                        || code.deprecatedBuiltinCode() == BuiltinOperator.CUSTOM) {
+                    custom.add(code.customCode());
+                }
+            }
+        } catch (RuntimeException e) {
+            return " " + otherwise;
+        }
+        return custom.isEmpty() ? " " + otherwise
+                : ": it uses custom operators this runtime does not have: " + custom;
     }
 
     /** Verifies and loads a model from memory (the bytes are copied to native memory). */

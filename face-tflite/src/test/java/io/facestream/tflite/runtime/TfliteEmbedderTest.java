@@ -2,6 +2,7 @@ package io.facestream.tflite.runtime;
 
 import io.facestream.model.image.Preprocessing;
 import io.facestream.tflite.SmallModel;
+import io.facestream.tflite.UnsupportedOperatorModel;
 import io.facestream.tflite.SyntheticFaces;
 import io.facestream.tflite.Vectors;
 import io.facestream.tflite.lower.ElementType;
@@ -92,6 +93,9 @@ class TfliteEmbedderTest {
         byte[] badRoot = good.clone(); // the root table offset points past the end
         badRoot[3] = 0x7f;
         assertRefused(badRoot, "failed TFLite FlatBuffer verification");
+
+        assertRefused(UnsupportedOperatorModel.of(good), "custom operators this runtime does not have: ["
+                + UnsupportedOperatorModel.CUSTOM_CODE + "]");
     }
 
     /**

@@ -17,9 +17,6 @@ import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A small square JPEG of a face in a frame: the frame decoded as the embedder decodes it (face-model's decoder),
@@ -31,8 +28,6 @@ final class ThumbnailMaker {
     /** Side of the square around a face box, relative to the box's longer side: some hair and chin around it. */
     static final double MARGIN = 1.3;
     private static final float JPEG_QUALITY = 0.85f;
-    private static final Pattern RAW_RGB = Pattern.compile(
-            "application/x-rgb\\s*;\\s*width\\s*=\\s*(\\d{1,6})\\s*;\\s*height\\s*=\\s*(\\d{1,6})\\s*");
 
     private final ImageDecoder decoder = new ImageDecoder();
     private final ImagePreprocessor fitter;
@@ -44,22 +39,9 @@ final class ThumbnailMaker {
 
     /** @throws ImageRejectedException when the frame cannot be decoded */
     byte[] thumbnail(String contentType, byte[] encoded, FaceBox box) {
-        RgbImage frame = decode(contentType, encoded);
+        RgbImage frame = decoder.decode(contentType, encoded);
         RgbImage face = box == null ? frame : square(frame, box);
         return jpeg(fitter.fit(face));
-    }
-
-    private RgbImage decode(String contentType, byte[] bytes) {
-        String type = contentType.trim().toLowerCase(Locale.ROOT);
-        Matcher raw = RAW_RGB.matcher(type);
-        if (raw.matches()) {
-            return decoder.fromRawRgb(bytes, Integer.parseInt(raw.group(1)), Integer.parseInt(raw.group(2)));
-        }
-        if (type.equals("image/jpeg") || type.equals("image/jpg") || type.equals("image/png")) {
-            return decoder.decode(bytes);
-        }
-        throw new ImageRejectedException(ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
-                "unsupported content type '" + contentType + "'");
     }
 
     /**

@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import java.util.OptionalInt;
 
 /**
- * What makes an embedding the serde accepted unusable here: names that cannot form a gallery key, and a vector
- * whose dimension differs from its model version's gallery (a sum of mixed dimensions could not be formed, and a
+ * What makes an embedding the serde accepted unusable here: names that cannot form a gallery key, the zero vector
+ * (it would count as an enrolment image while adding nothing to the centroid), and a vector whose dimension differs
+ * from its model version's gallery (a sum of mixed dimensions could not be formed, and a
  * probe could match nothing). Such records are dead-lettered unchanged before they reach any state.
  */
 final class EmbeddingChecks implements ParseOrDeadLetter.Check<EmbeddingEvent> {
@@ -36,11 +37,23 @@ final class EmbeddingChecks implements ParseOrDeadLetter.Check<EmbeddingEvent> {
         if (e.kind() == EmbeddingEvent.Kind.ENROLLMENT && e.subject().indexOf(GalleryKeys.SEPARATOR) >= 0) {
             return "subject must not contain '" + GalleryKeys.SEPARATOR + "': " + e.subject();
         }
+        if (isZero(e.vector())) {
+            return "embedding is the zero vector: it has no direction to match or to enrol";
+        }
         OptionalInt dimension = index.dimension(e.modelVersion(), centroids);
         if (dimension.isPresent() && dimension.getAsInt() != e.dimension()) {
             return "embedding has dimension " + e.dimension() + ", the gallery of model version " + e.modelVersion()
                     + " has " + dimension.getAsInt();
         }
         return null;
+    }
+
+    private static boolean isZero(float[] vector) {
+        for (float v : vector) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

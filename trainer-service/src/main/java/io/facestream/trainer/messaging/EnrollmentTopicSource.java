@@ -5,6 +5,7 @@ import io.facestream.events.domain.EnrollmentEvent;
 import io.facestream.events.messaging.EnrollmentLog;
 import io.facestream.events.serde.MalformedMessageException;
 import io.facestream.model.image.ImageDecoder;
+import io.facestream.model.image.ImageRejectedException;
 import io.facestream.trainer.data.LabelledImage;
 import io.facestream.trainer.data.LabelledImageSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,8 +22,9 @@ import java.util.Map;
  * The labelled images on faces.enrollments, the system's source of truth, read to the end each partition has when
  * the read starts ({@link EnrollmentLog}: no consumer group, nothing committed). A person deleted by a tombstone and
  * not enrolled again is not trained on. An image's identity is its enrollment's subject. Records that are not
- * enrollments are skipped and counted (the embedder has dead-lettered them when they arrived); the images are held
- * in memory and decoded when a batch needs them.
+ * enrollments, and enrollments whose image does not decode, are skipped and counted (the embedder has dead-lettered
+ * them when they arrived); the images are decoded once when read (to find those), held in memory encoded, and
+ * decoded again when a batch needs them.
  */
 public final class EnrollmentTopicSource implements LabelledImageSource {
 
@@ -60,8 +62,17 @@ public final class EnrollmentTopicSource implements LabelledImageSource {
                 counts[0]++;
                 byte[] bytes = event.image();
                 String origin = topic + "/" + partition + "@" + offset + " (" + event.enrollmentId() + ")";
-                byPerson.computeIfAbsent(person, k -> new ArrayList<>())
-                        .add(new LabelledImage(event.subject(), origin, () -> decoder.decode(bytes)));
+                try {
+                    // the embedder dead-lettered an image it could not decode, but the record stays on the topic
+                    // for ever: trained on, it would fail every run that reaches it
+                    decoder.decode(event.contentType(), bytes);
+                } catch (ImageRejectedException e) {
+                    counts[1]++;
+                    LOG.debugf("skipping enrollment %s: %s", origin, e.getMessage());
+                    return;
+                }
+                byPerson.computeIfAbsent(person, k -> new ArrayList<>()).add(new LabelledImage(event.subject(), origin,
+                        () -> decoder.decode(event.contentType(), bytes)));
             }
 
             @Override

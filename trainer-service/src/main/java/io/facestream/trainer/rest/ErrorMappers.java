@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.facestream.trainer.service.InvalidRequestException;
 import io.facestream.trainer.service.RunConflictException;
 import io.facestream.trainer.service.RunNotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -29,6 +31,23 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response conflict(RunConflictException e) {
         return answer(409, e.getMessage(), null);
+    }
+
+    /**
+     * What the framework refuses before a resource runs (a content type the endpoint does not take, a path or
+     * method no resource has): the same JSON with the reason, the framework's headers kept.
+     */
+    @ServerExceptionMapper
+    public Response refused(WebApplicationException e, HttpHeaders headers) {
+        if (e.getResponse().hasEntity()) {
+            return e.getResponse(); // it says why already
+        }
+        int status = e.getResponse().getStatus();
+        String message = status == 415
+                ? "content type '" + headers.getHeaderString(HttpHeaders.CONTENT_TYPE) + "' is not accepted here"
+                : e.getMessage();
+        return Response.fromResponse(e.getResponse()).type(MediaType.APPLICATION_JSON)
+                .entity(new ErrorView(status, message, null)).build();
     }
 
     static Response answer(int status, String message, String field) {

@@ -17,9 +17,12 @@ import io.facestream.trainer.training.TrainingConfig;
 
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -103,6 +106,9 @@ public final class TrainingRequests {
         String pretrained = optionalText(body, "pretrained_h5");
         if (pretrained != null && !Files.isRegularFile(path("pretrained_h5", pretrained))) {
             throw new InvalidRequestException("pretrained_h5", "no file at " + pretrained);
+        }
+        if (pretrained != null && !isHdf5(Path.of(pretrained))) {
+            throw new InvalidRequestException("pretrained_h5", "not an HDF5 file (Keras .h5 weights): " + pretrained);
         }
         String modelName = optionalText(body, "model_name");
         if (modelName == null) {
@@ -344,6 +350,26 @@ public final class TrainingRequests {
             throw new InvalidRequestException(field, field + " must be true or false");
         }
         return value.asBoolean();
+    }
+
+    /**
+     * Whether the file starts an HDF5 superblock (its signature at byte 0, or at 512, 1024, 2048... after a user
+     * block), so that a file of another kind is refused with the request rather than failing the run later.
+     */
+    static boolean isHdf5(Path file) {
+        byte[] signature = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1A, '\n'};
+        try (FileChannel in = FileChannel.open(file)) {
+            for (long offset = 0; offset + signature.length <= in.size(); offset = offset == 0 ? 512 : offset * 2) {
+                ByteBuffer head = ByteBuffer.allocate(signature.length);
+                in.read(head, offset);
+                if (Arrays.equals(head.array(), signature)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new InvalidRequestException("pretrained_h5", "cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     private static Path path(String field, String value) {

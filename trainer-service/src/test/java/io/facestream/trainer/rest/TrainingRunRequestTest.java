@@ -18,7 +18,8 @@ import static org.hamcrest.Matchers.nullValue;
 
 /**
  * Refused requests answer 400 naming the field at fault, and unknown runs and checkpoints 404, all as JSON
- * {status, message, field}; nothing is queued by a refused request.
+ * {status, message, field}; nothing is queued by a refused request. Malformed bodies and names that try to leave a
+ * folder: {@link BadInputCorpusTest}.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -48,8 +49,6 @@ class TrainingRunRequestTest {
 
     @Test
     void theBodyMustBeAJsonObjectWithADataset() {
-        refused("{not json", null, "not JSON");
-        refused("[1, 2]", null, "JSON object");
         refused("{\"batch_size\": 8}", "dataset", "dataset is required");
         refused("{\"dataset\": \"folder\"}", "dataset", "object");
     }
@@ -107,7 +106,6 @@ class TrainingRunRequestTest {
     void unknownRunsAndCheckpointsAre404() {
         given().get("/training-runs/run-nope").then().statusCode(404).body("status", is(404))
                 .body("message", containsString("no training run 'run-nope'"));
-        given().get("/training-runs/..%2F..%2Fetc").then().statusCode(404);
         given().delete("/training-runs/run-nope").then().statusCode(404);
         given().post("/training-runs/run-nope/resume").then().statusCode(404);
         given().get("/training-runs/run-nope/events").then().statusCode(404);

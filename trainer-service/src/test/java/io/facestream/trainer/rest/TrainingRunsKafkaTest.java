@@ -227,7 +227,9 @@ class TrainingRunsKafkaTest {
         JsonPath done = awaitState(id, "SUCCEEDED");
         assertEquals(people.size(), done.getInt("data.classes"), done.prettify());
         assertEquals(6 * people.size(), done.getInt("data.trainingImages"));
-        assertTrue(done.getString("data.source").contains("1 people deleted"), done.getString("data.source"));
+        // dave, and any person another test class enrolled and deleted again on the shared topic
+        assertTrue(done.getString("data.source").matches(".* [1-9]\\d* people deleted.*"),
+                done.getString("data.source"));
         assertEquals(2, done.getLong("progress.step"));
         assertNotNull(done.getString("lastCheckpoint.sha256"));
         given().get("/training-runs/" + id + "/checkpoints/" + done.getString("lastCheckpoint.id") + "/roc.png")
