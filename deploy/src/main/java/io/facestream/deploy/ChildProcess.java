@@ -55,6 +55,14 @@ final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as a crash: no shutdown hook runs, nothing is flushed or closed. Waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + pid() + ") still alive 30 s after SIGKILL");
+        }
+    }
+
     /** SIGTERM, up to 20 s for a clean shutdown (Kafka flushes its log, Quarkus closes its clients), then SIGKILL. */
     @Override
     public void close() {

@@ -54,11 +54,14 @@ final class EndToEndJob {
     private final String bootstrap;
     private final String trainerUrl;
     private final String embedderUrl;
+    private final String token;
 
-    EndToEndJob(String bootstrap, String trainerUrl, String embedderUrl) {
+    /** @param token the bearer token sent to the services (an admin token: the job starts a training run) */
+    EndToEndJob(String bootstrap, String trainerUrl, String embedderUrl, String token) {
         this.bootstrap = bootstrap;
         this.trainerUrl = trainerUrl;
         this.embedderUrl = embedderUrl;
+        this.token = token;
     }
 
     Outcome run(Settings s) throws Exception {
@@ -94,7 +97,7 @@ final class EndToEndJob {
                 .put("is_Adam", true).put("base_lr", 1e-3).put("validation_fraction", 0.0)
                 .put("min_images_per_identity", 2).put("model_name", s.modelName());
         body.putObject("dataset").put("type", "enrollments");
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(trainerUrl + "/training-runs"))
+        HttpResponse<String> r = http.send(request(trainerUrl + "/training-runs")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
@@ -130,8 +133,8 @@ final class EndToEndJob {
         log("training done; waiting for the int8 artifact and the embedder (gallery build included)");
         long deadline = System.currentTimeMillis() + 600_000;
         while (System.currentTimeMillis() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(embedderUrl + "/models/active"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(request(embedderUrl + "/models/active").build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 JsonNode active = JSON.readTree(r.body());
                 if (modelName.equals(active.path("modelName").asText())) {
@@ -210,12 +213,15 @@ final class EndToEndJob {
     }
 
     private JsonNode getJson(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(request(url).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
+    }
+
+    private HttpRequest.Builder request(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
     }
 
     private static void log(String message) {

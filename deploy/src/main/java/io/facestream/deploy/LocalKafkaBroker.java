@@ -107,6 +107,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 + process.log());
     }
 
+    /** SIGKILL: no clean shutdown (what the process wrote stays in the OS); {@link #start} starts it again on the same logs. */
+    public void kill() throws InterruptedException {
+        process.kill();
+    }
+
     @Override
     public void close() {
         if (process != null) {

@@ -3,7 +3,10 @@ package io.facestream.deploy;
 import io.facestream.deploy.ServiceLauncher.Service;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +96,12 @@ public final class LocalSystem {
     }
 
     private final Options options;
-    private final List<ChildProcess> services = new ArrayList<>();
+    private final Map<Service, ChildProcess> services = new EnumMap<>(Service.class);
+    /** The services' environment, kept to start a service again the same way. */
+    private Map<String, String> serviceEnv;
     private LocalKafkaBroker kafka;
+    /** This run's admin bearer token: the services accept it, the job sends it, the user is shown it. */
+    private final String token = newToken();
 
     LocalSystem(Options options) {
         this.options = options;
@@ -156,10 +163,19 @@ public final class LocalSystem {
                 "FACESTREAM_CORS_ORIGINS", "http://localhost:" + portOf(Service.GALLERY),
                 // the job's run has no validation split, so no checkpoint is marked best: convert every one
                 "CONVERTER_CHECKPOINT_POLICY", "every");
+        // the local broker speaks PLAINTEXT: TLS/SASL settings this shell has for a real cluster must not reach it
+        env = new HashMap<>(env);
+        env.put("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT");
+        env.put("FACESTREAM_AUTH_TOKENS", "admin:" + token);
+        env.put("FACESTREAM_AUTH_CLIENT_TOKEN", token);
+        // one embedder instance: a name kept across its restarts lets a restarted embedder fence the dead one's
+        // open transaction at once
+        env.put("EMBEDDER_INSTANCE_ID", "local");
+        serviceEnv = env;
         Map<Service, ChildProcess> started = new LinkedHashMap<>();
         for (Service s : Service.values()) {
             ChildProcess child = ServiceLauncher.start(options.home(), s, portOf(s), env, options.data());
-            services.add(child);
+            services.put(s, child);
             started.put(s, child);
             log("started " + s.module + " (pid " + child.pid() + ") on port " + portOf(s));
         }
@@ -171,6 +187,7 @@ public final class LocalSystem {
         }
         log(String.format("all four services up in %.1f s; logs in %s", (System.currentTimeMillis() - t0) / 1000.0,
                 options.data().resolve("logs")));
+        log("admin token of this run (writes need it): export FACESTREAM_TOKEN=" + token);
     }
 
     /** The end-to-end job; 0 when it ran to the end and answered every probe, 1 otherwise. */
@@ -180,7 +197,7 @@ public final class LocalSystem {
                     ? DemoData.fromFolder(options.faces(), options.people(), 3, 8, 2, 14)
                     : DemoData.synthetic(options.people(), 3, 10, 2, 42);
             EndToEndJob job = new EndToEndJob(kafka.bootstrapServers(), "http://localhost:" + portOf(Service.TRAINER),
-                    "http://localhost:" + portOf(Service.EMBEDDER));
+                    "http://localhost:" + portOf(Service.EMBEDDER), token);
             EndToEndJob.Outcome o = job.run(new EndToEndJob.Settings(data, "MobileFaceNet", 1.0, 64, options.steps(),
                     "facestream-demo"));
             return o.answered() == o.probes() ? 0 : 1;
@@ -194,13 +211,58 @@ public final class LocalSystem {
         return options.httpPortBase() + s.portOffset;
     }
 
+    /** This run's admin bearer token (Authorization: Bearer TOKEN). */
+    String token() {
+        return token;
+    }
+
+    /** 32 random bytes, URL-safe Base64: a new token every run. */
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** SIGKILL to one service, as a crash: it closes nothing (fault tests). */
+    synchronized void kill(Service s) throws InterruptedException {
+        services.get(s).kill();
+        log("killed " + s.module + " (SIGKILL)");
+    }
+
+    /** Starts a stopped service again with the same settings, data and port, and waits until it is up. */
+    synchronized void restart(Service s) throws Exception {
+        if (services.get(s).isAlive()) {
+            throw new IllegalStateException(s.module + " is still running");
+        }
+        ChildProcess child = ServiceLauncher.start(options.home(), s, portOf(s), serviceEnv, options.data());
+        services.put(s, child);
+        ServiceLauncher.awaitHealthy(child, portOf(s), s.upPath, 180_000);
+        log("restarted " + s.module + " (pid " + child.pid() + ")");
+    }
+
+    /** SIGKILL to the broker, as a crash: the services keep running and reconnect once it is back. */
+    synchronized void killBroker() throws InterruptedException {
+        kafka.kill();
+        log("killed Kafka (SIGKILL)");
+    }
+
+    /** Starts the broker again on the same ports and logs (it recovers them) and waits until it answers. */
+    synchronized void startBroker() throws Exception {
+        kafka.start(120_000);
+        log("Kafka restarted (pid " + kafka.pid() + ")");
+    }
+
     /** Services first (they flush to Kafka as they close), then the broker. */
     synchronized void stop() {
         if (kafka == null) {
             return;
         }
         log("stopping...");
-        services.parallelStream().forEach(ChildProcess::close);
+        services.values().parallelStream().forEach(ChildProcess::close);
         services.clear();
         kafka.close();
         kafka = null;

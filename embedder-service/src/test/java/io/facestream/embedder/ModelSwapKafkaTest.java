@@ -10,11 +10,15 @@ import io.facestream.tflite.runtime.TfliteEmbedder;
 import io.facestream.tflite.runtime.TfliteOptions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -79,6 +83,15 @@ class ModelSwapKafkaTest {
         assertEquals(first.event().version(), out.get(0).value().modelVersion());
         assertEquals(second.event().version(), out.get(out.size() - 1).value().modelVersion());
         assertEquals(1, switches, "the model changes once and never back");
+
+        // the worker's transactional id is built from embedder.instance-id (test-embedder in the test profile), so a
+        // restarted instance would fence this one's open transaction
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class)))) {
+            List<String> ids = admin.listTransactions().all().get().stream()
+                    .map(TransactionListing::transactionalId).toList();
+            assertTrue(ids.contains("facestream-embedder-test-embedder-0"), "transactional ids " + ids);
+        }
 
         Map<String, TfliteEmbedder> models = new HashMap<>();
         ImagePreprocessor preprocessor = new ImagePreprocessor(first.event().preprocessing());

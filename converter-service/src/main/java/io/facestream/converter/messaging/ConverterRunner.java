@@ -57,6 +57,8 @@ public class ConverterRunner {
         deadLetters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         Map<String, Object> c = new HashMap<>(kafkaConfig);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
+        // a crashed converter's checkpoint comes back to another instance (or itself, restarted) after 10 s, not 45
+        c.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

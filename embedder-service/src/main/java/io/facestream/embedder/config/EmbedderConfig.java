@@ -26,6 +26,14 @@ public interface EmbedderConfig {
     @WithDefault("20")
     int maxBatchWaitMs();
 
+    /**
+     * A name this instance keeps across restarts (a StatefulSet pod's name, a host's): its workers' transactional
+     * ids are built from it, so a restarted instance fences its dead predecessor and aborts its open transaction at
+     * once instead of after transaction.timeout.ms. Two live instances must never share it. Empty: a random name at
+     * each start (safe, but a crash then holds read_committed readers of faces.embeddings for up to a minute).
+     */
+    Optional<String> instanceId();
+
     /** Serve only artifacts of this model name; empty: the newest artifact of any name. */
     Optional<String> modelName();
 

@@ -59,7 +59,7 @@ public class EmbedderRunner {
 
     void onStart(@Observes StartupEvent event) {
         TopicAdmin.ensureSystemTopics(kafkaConfig);
-        String instance = UUID.randomUUID().toString().substring(0, 8);
+        String instance = config.instanceId().orElseGet(() -> UUID.randomUUID().toString().substring(0, 8));
         plainProducer = new KafkaProducer<>(producerConfig(null), new ByteArraySerializer(), new ByteArraySerializer());
         progress = new GalleryProgress(new KafkaConsumer<>(consumerConfig(null, 500), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()));
@@ -98,6 +98,8 @@ public class EmbedderRunner {
         Map<String, Object> c = new HashMap<>(kafkaConfig);
         if (groupId != null) {
             c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            // a crashed worker's partitions move to the others after 10 s, not Kafka's default 45
+            c.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         }
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
