@@ -305,7 +305,7 @@ public final class IdentificationEval {
             line.append(String.format(Locale.ROOT, " %.4f (%s%s) | %.4f | %.4f | %.0f |", t.value(),
                     t.source().name().toLowerCase(Locale.ROOT),
                     t.source() == Threshold.Source.CALIBRATED ? String.format(Locale.ROOT, " at FAR %s from %,d "
-                            + "centroid pairs", t.targetFar(), t.impostorScores()) : "",
+                            + "people's best impostor scores", t.targetFar(), t.impostorScores()) : "",
                     r.galleryFar(), r.galleryDir(), r.seconds()));
             System.out.println(line);
         }
