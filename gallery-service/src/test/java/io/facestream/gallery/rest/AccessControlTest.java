@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
@@ -59,6 +60,8 @@ class AccessControlTest {
         given().get("/").then().statusCode(200).body(containsString("live.js"));
         given().get("/live.js").then().statusCode(200);
         given().get("/live.css").then().statusCode(200);
-        given().get("/q/health/live").then().statusCode(200);
+        // open means no 401/403: the health answer itself is UP or, while Kafka Streams is still starting, DOWN
+        given().get("/q/health/live").then().statusCode(anyOf(is(200), is(503)))
+                .body(containsString("\"checks\""));
     }
 }
