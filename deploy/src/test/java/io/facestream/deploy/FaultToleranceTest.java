@@ -166,7 +166,13 @@ class FaultToleranceTest {
                 assertTrue(c.path("reason").asText().startsWith("interrupted"), c.toString());
                 interruptedOnes++;
             } else if (c.path("status").asText().equals("SUCCEEDED")) {
-                succeeded++;
+                // the final checkpoint is announced twice (at its save step and as final): when the kill hit it,
+                // its second announcement is recognised as already published, which is not a second conversion
+                if (c.path("reason").isNull() || c.path("reason").isMissingNode()) {
+                    succeeded++;
+                } else {
+                    assertTrue(c.path("reason").asText().contains("already converted and published"), c.toString());
+                }
             }
         }
         assertEquals(1, interruptedOnes);
