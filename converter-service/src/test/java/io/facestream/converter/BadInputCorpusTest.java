@@ -74,24 +74,8 @@ class BadInputCorpusTest {
         server.close();
     }
 
-    static final Map<String, String> ENVELOPE_REASONS = Map.ofEntries(
-            Map.entry("not-an-envelope", "not a facestream envelope"),
-            Map.entry("empty-value", "shorter than the 6-byte envelope header"),
-            Map.entry("short-header", "shorter than the 6-byte envelope header"),
-            Map.entry("wrong-magic", "not a facestream envelope"),
-            Map.entry("unknown-schema-version", "unsupported schema version 99"),
-            Map.entry("metadata-length-too-large", "metadata length 2147483647 outside"),
-            Map.entry("metadata-truncated", "truncated"),
-            Map.entry("metadata-not-json", "metadata"),
-            Map.entry("metadata-not-an-object", "not a JSON object"),
-            Map.entry("wrong-message-type", "message type 'no-such-type'"),
-            Map.entry("missing-message-type", "message type ''"));
-
     static String envelopeReason(String kind) {
-        if (kind.startsWith("wrong-type-")) {
-            return kind.substring("wrong-type-".length());
-        }
-        String reason = ENVELOPE_REASONS.get(kind);
+        String reason = BadInputCorpus.envelopeReason(kind);
         assertNotNull(reason, "the test names no reason for corpus kind " + kind);
         return reason;
     }

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -187,6 +188,28 @@ public final class BadInputCorpus {
                     "metadata field " + field + (list ? " is a string instead of a list" : " is an array")));
         }
         return items;
+    }
+
+    /** What face-events' envelope serde says when it refuses each envelope kind, in part. */
+    private static final Map<String, String> ENVELOPE_REASONS = Map.ofEntries(
+            Map.entry("not-an-envelope", "not a facestream envelope"),
+            Map.entry("empty-value", "shorter than the 6-byte envelope header"),
+            Map.entry("short-header", "shorter than the 6-byte envelope header"),
+            Map.entry("wrong-magic", "not a facestream envelope"),
+            Map.entry("unknown-schema-version", "unsupported schema version 99"),
+            Map.entry("metadata-length-too-large", "metadata length 2147483647 outside"),
+            Map.entry("metadata-truncated", "truncated"),
+            Map.entry("metadata-not-json", "metadata"),
+            Map.entry("metadata-not-an-object", "not a JSON object"),
+            Map.entry("wrong-message-type", "message type 'no-such-type'"),
+            Map.entry("missing-message-type", "message type ''"));
+
+    /**
+     * The text a dead letter's reason holds for an {@link #envelopes} kind (for wrong-type-FIELD: the field's name);
+     * null for a kind that is not an envelope kind.
+     */
+    public static String envelopeReason(String kind) {
+        return kind.startsWith("wrong-type-") ? kind.substring("wrong-type-".length()) : ENVELOPE_REASONS.get(kind);
     }
 
     /**
